@@ -1,0 +1,49 @@
+# casetracker: `make run` sets up and starts everything; `make test` runs every check.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+
+db: setup
+	$(BIN)/python manage.py ensure_database
+	$(BIN)/python manage.py migrate --no-input
+
+demo: db
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py demo_logins
+
+run: demo
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/honcho start -f Procfile
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy .
+
+migrations-check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: setup
+	$(BIN)/pytest
+
+test: lint typecheck migrations-check pytest
+
+docs: setup
+	$(BIN)/python manage.py workflow_docs
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,13 @@
+from casetracker.workflow import Transition as T
+from casetracker.workflow import Workflow
+
+ALERT = Workflow.build(
+    "alert",
+    states=["open", "acknowledged", "resolved"],
+    initial="open",
+    permission="alerts.change_alert",
+    transitions=[
+        T("acknowledge", ("open",), "acknowledged"),
+        T("resolve", ("open", "acknowledged"), "resolved"),
+    ],
+)

@@ -1,0 +1,110 @@
+"""Recording Events, and who acts."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django_countries.fields import Country
+
+from casetracker.models import ActorKind, Event
+from casetracker.workflow import Transition
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a user, an API key (acting as its owner) or the system."""
+
+    kind: str
+    name: str
+    user: Any = None
+
+    @classmethod
+    def for_user(cls, user: Any) -> Actor:
+        return cls(ActorKind.USER, user.get_username(), user)
+
+    @classmethod
+    def for_api_key(cls, key_name: str, owner: Any) -> Actor:
+        return cls(ActorKind.API_KEY, key_name, owner)
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(ActorKind.SYSTEM, name)
+
+    def has_perm(self, perm: str) -> bool:
+        if self.kind == ActorKind.SYSTEM:
+            return True
+        return bool(self.user and self.user.has_perm(perm))
+
+    def audit_context(self) -> pghistory.context:
+        """Tag every audit row written inside with this actor."""
+        return pghistory.context(actor=self.name, actor_kind=self.kind)
+
+
+class SnapshotEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Country):
+            return o.code
+        return super().default(o)
+
+
+def snapshot(record: models.Model) -> dict[str, Any]:
+    """The record's concrete fields as JSON-ready values (ids for relations)."""
+    values = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields}
+    return json.loads(json.dumps(values, cls=SnapshotEncoder))
+
+
+def parse_effective_date(value: datetime.date | str | None) -> datetime.date:
+    """The legal date of a change: today by default, never in the future."""
+    today = timezone.localdate()
+    if value in (None, ""):
+        return today
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                {"effective_date": f"'{value}' is not a date; use YYYY-MM-DD."}
+            ) from None
+    assert isinstance(value, datetime.date)
+    if value > today:
+        raise ValidationError(
+            {"effective_date": f"{value} is in the future; legal dates have happened."}
+        )
+    return value
+
+
+def event_record(
+    *,
+    record: Any,
+    type: str,
+    actor: Actor,
+    effective_date: datetime.date,
+    transition: Transition | None = None,
+    from_status: str = "",
+    note: str = "",
+) -> Event:
+    """Append one Event for `record`. Call inside the transaction that changed it."""
+    resource = record.RESOURCE
+    return Event.objects.create(
+        type=type,
+        effective_date=effective_date,
+        actor_kind=actor.kind,
+        actor_name=actor.name,
+        actor_user=actor.user,
+        resource=resource,
+        subject_id=record.pk,
+        case_id=record.case_id_for_event(),
+        transition=transition.name if transition else "",
+        from_status=from_status,
+        to_status=getattr(record, "status", ""),
+        note=note,
+        data=snapshot(record),
+    )

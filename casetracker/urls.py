@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import path
+
+from casetracker import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+]

@@ -1,0 +1,97 @@
+"""Writers of parties and their positions."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casetracker.actions import lock, record_create, record_update, require_perm
+from casetracker.events import Actor
+
+from .models import Custody, Party, PartyKind, Position, Review
+
+REVIEW_DECISIONS = {"approve": Review.APPROVED, "request_changes": Review.CHANGES_REQUESTED}
+
+
+def party_create(
+    *, actor: Actor, positions: list[dict[str, Any]] | None = None, **fields: Any
+) -> Party:
+    """Create a party (and its positions); appends `party.created`."""
+    if fields.get("kind") == PartyKind.PERSON and not fields.get("custody"):
+        fields["custody"] = Custody.UNKNOWN
+    with transaction.atomic():
+        party = record_create(model=Party, actor=actor, perm="parties.add_party", fields=fields)
+        for position in positions or []:
+            position_create(actor=actor, party=party, **position)
+    return party
+
+
+def party_update(
+    *, party_id: UUID, actor: Actor, expected_version: int | None = None, **changes: Any
+) -> Party:
+    """Edit a party's fields; an approved party goes back to unreviewed."""
+    return record_update(
+        queryset=Party.objects.all(),
+        pk=party_id,
+        actor=actor,
+        perm="parties.change_party",
+        changes=changes,
+        expected_version=expected_version,
+    )
+
+
+def position_create(*, actor: Actor, party: Party, **fields: Any) -> Position:
+    return record_create(
+        model=Position, actor=actor, perm="parties.add_party", fields={"party": party, **fields}
+    )
+
+
+def party_set_custody(*, party_id: UUID, custody: str, actor: Actor) -> Party:
+    """Record a person's custody (e.g. detained when a warrant is executed)."""
+    return record_update(
+        queryset=Party.objects.filter(kind=PartyKind.PERSON),
+        pk=party_id,
+        actor=actor,
+        perm="",
+        changes={"custody": custody},
+    )
+
+
+@transaction.atomic
+def review_record(*, queryset, pk: UUID, actor: Actor, perm: str, decision: str, comment: str = ""):
+    """A lawyer approves a party or charge, or requests changes (with a comment)."""
+    require_perm(actor, perm)
+    if decision not in REVIEW_DECISIONS:
+        raise ValidationError({"decision": "Use 'approve' or 'request_changes'."})
+    if decision == "request_changes" and not comment.strip():
+        raise ValidationError({"comment": "Say what should change."})
+    record = lock(queryset, pk, None)
+    record.review = REVIEW_DECISIONS[decision]
+    record.reviewed_by, record.reviewed_at = actor.user, timezone.now()
+    record.review_comment = comment
+    record.version += 1
+    with actor.audit_context():
+        record.save(
+            update_fields=[
+                "review",
+                "reviewed_by",
+                "reviewed_at",
+                "review_comment",
+                "version",
+                "updated_at",
+            ]
+        )
+    return record
+
+
+def party_review(*, party_id: UUID, actor: Actor, decision: str, comment: str = "") -> Party:
+    return review_record(
+        queryset=Party.objects.all(),
+        pk=party_id,
+        actor=actor,
+        perm="parties.review_party",
+        decision=decision,
+        comment=comment,
+    )

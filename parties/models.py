@@ -1,0 +1,224 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django_countries import countries
+
+from casetracker.models import Record, audited, record_triggers
+
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def validate_partial_date(value: str) -> None:
+    """A date that may be known only to the year (1965) or month (1965-09)."""
+    if not PARTIAL_DATE.match(value):
+        raise ValidationError(f"'{value}' is not YYYY, YYYY-MM or YYYY-MM-DD.")
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        raise ValidationError(f"'{value}' is not a real date.") from None
+
+
+def validate_countries(codes: list[str]) -> None:
+    unknown = [c for c in codes if c not in countries]
+    if unknown:
+        raise ValidationError(
+            f"Unknown country code(s) {', '.join(unknown)}: use ISO 3166-1 alpha-2, e.g. SY, FR."
+        )
+
+
+class Review(models.TextChoices):
+    UNREVIEWED = "unreviewed"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class Reviewable(models.Model):
+    """Lawyers sign off what staff entered. Editing an approved record unapproves it."""
+
+    review = models.CharField(
+        max_length=20,
+        choices=Review.choices,
+        default=Review.UNREVIEWED,
+        editable=False,
+        help_text="Review state: unreviewed, approved or changes_requested.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Lawyer who last reviewed it.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was last reviewed."
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="The reviewer's comment."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class Custody(models.TextChoices):
+    AT_LARGE = "at_large"
+    DETAINED = "detained"
+    DECEASED = "deceased"
+    UNKNOWN = "unknown"
+
+
+@audited("PartyAudit")
+class Party(Reviewable, Record):
+    """A person or an organisation appearing in cases."""
+
+    RESOURCE = "party"
+
+    kind = models.CharField(
+        max_length=16, choices=PartyKind.choices, help_text="person or organization."
+    )
+    name = models.CharField(max_length=200, help_text="Name in Latin script.")
+    name_original = models.CharField(
+        max_length=200, blank=True, help_text="Name in its original script, e.g. Arabic."
+    )
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other spellings and transliterations.",
+    )
+    birth_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="Birth date, possibly partial: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    nationalities = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
+        blank=True,
+        validators=[validate_countries],
+        help_text="ISO 3166-1 alpha-2 codes.",
+    )
+    protected = models.BooleanField(
+        default=False, help_text="Identity shown only to those allowed to see protected identities."
+    )
+    pseudonym = models.CharField(
+        max_length=200, blank=True, help_text="Name shown instead of the real one when protected."
+    )
+    custody = models.CharField(
+        max_length=16,
+        choices=Custody.choices,
+        blank=True,
+        help_text="Persons only: at_large, detained, deceased or unknown.",
+    )
+
+    class Meta:
+        verbose_name_plural = "parties"
+        ordering = ["name"]
+        permissions = [
+            ("view_protected_identity", "Can see protected identities"),
+            ("review_party", "Can review parties"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="person") | models.Q(custody=""),
+                name="party_custody_persons_only",
+                violation_error_message="Only a person has a custody status.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(protected=True) | ~models.Q(pseudonym=""),
+                name="party_protected_has_pseudonym",
+                violation_error_message="A protected party needs a pseudonym.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_date="")
+                | models.Q(birth_date__regex=PARTIAL_DATE.pattern),
+                name="party_birth_date_partial_iso",
+                violation_error_message="birth_date must be YYYY, YYYY-MM or YYYY-MM-DD.",
+            ),
+        ]
+        triggers = record_triggers()
+
+    def __str__(self) -> str:
+        return self.name
+
+    def case_id_for_event(self):
+        return None
+
+    def held_immunity_on(self, day: datetime.date | None) -> bool:
+        """Whether the party held a position with personal immunity on `day`."""
+        if day is None:
+            return False
+        return any(p.personal_immunity and p.held_on(day) for p in self.positions.all())
+
+
+class Function(models.TextChoices):
+    HEAD_OF_STATE = "head_of_state"
+    HEAD_OF_GOVERNMENT = "head_of_government"
+    FOREIGN_MINISTER = "foreign_minister"
+    MILITARY = "military"
+    OTHER = "other"
+
+
+# Customary international law: the "troika" enjoys personal immunity while in office.
+IMMUNE_FUNCTIONS = {Function.HEAD_OF_STATE, Function.HEAD_OF_GOVERNMENT, Function.FOREIGN_MINISTER}
+
+
+@audited("PositionAudit")
+class Position(Record):
+    """A position a person held, e.g. President of the Syrian Arab Republic."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="positions", help_text="Who held it."
+    )
+    title = models.CharField(
+        max_length=200, help_text="e.g. President of the Syrian Arab Republic."
+    )
+    organisation = models.CharField(max_length=200, blank=True, help_text="e.g. Syrian Arab Army.")
+    function = models.CharField(
+        max_length=32,
+        choices=Function.choices,
+        default=Function.OTHER,
+        help_text="Head of state, head of government and foreign minister carry personal immunity.",
+    )
+    started_on = models.DateField(null=True, blank=True, help_text="First day held, if known.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="Last day held; empty if still held."
+    )
+
+    class Meta:
+        ordering = ["started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+                violation_error_message="ended_on must not be before started_on.",
+            )
+        ]
+        triggers = record_triggers()
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def personal_immunity(self) -> bool:
+        return self.function in IMMUNE_FUNCTIONS
+
+    def held_on(self, day: datetime.date) -> bool:
+        return (self.started_on is None or self.started_on <= day) and (
+            self.ended_on is None or day <= self.ended_on
+        )

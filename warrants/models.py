@@ -1,0 +1,244 @@
+import pgtrigger
+from django.core.exceptions import ValidationError
+from django.db import models
+from django_countries.fields import CountryField
+
+from casetracker.models import Record, audited, record_triggers
+from casetracker.workflow import StatusGuard, Workflow, status_check
+
+from . import workflows
+
+IN_FORCE_OR_AFTER = ["issued", "challenged", "executed", "annulled", "lapsed"]
+
+
+class WarrantKind(models.TextChoices):
+    ARREST = "arrest"
+    SEARCH = "search"
+    APPEARANCE = "appearance"
+    COMMITTAL = "committal"
+
+
+@audited("WarrantAudit")
+class Warrant(Record):
+    """A warrant against one person."""
+
+    RESOURCE = "warrant"
+    WORKFLOW = workflows.WARRANT
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="warrants", help_text="The case."
+    )
+    subject = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="warrants",
+        help_text="The person sought (a person party).",
+    )
+    kind = models.CharField(
+        max_length=16,
+        choices=WarrantKind.choices,
+        default=WarrantKind.ARREST,
+        help_text="arrest, search, appearance or committal.",
+    )
+    issuing_country = CountryField(help_text="ISO 3166-1 alpha-2 code of the issuing country.")
+    issuing_authority = models.CharField(
+        max_length=200, help_text="e.g. Investigating judges, Paris Judicial Court."
+    )
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="The authority's reference, unique per country."
+    )
+    requested_on = models.DateField(null=True, blank=True, help_text="Date it was requested.")
+    issued_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date it was issued (set by creation or the issue transition).",
+    )
+    disclosed_on = models.DateField(null=True, blank=True, help_text="Date it became public.")
+    charges = models.ManyToManyField(
+        "cases.Charge", blank=True, related_name="warrants", help_text="Charges it rests on."
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="An earlier warrant this one replaces (e.g. after an annulment).",
+    )
+    status = models.CharField(
+        max_length=32,
+        choices=workflows.WARRANT.choices(),
+        default=workflows.WARRANT.initial,
+        editable=False,
+        help_text="Workflow status; changes only through transitions.",
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "reference"]
+        permissions = [("transition_warrant", "Can perform warrant transitions")]
+        constraints = [
+            status_check(workflows.WARRANT, "warrant_status_valid"),
+            models.UniqueConstraint(
+                fields=["issuing_country", "reference"],
+                condition=~models.Q(reference=""),
+                name="warrant_reference_unique",
+                violation_error_message="This country already has a warrant with this reference.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=IN_FORCE_OR_AFTER)
+                | models.Q(issued_on__isnull=False),
+                name="warrant_issued_has_date",
+                violation_error_message="An issued warrant needs issued_on.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supersedes=models.F("id")),
+                name="warrant_not_superseding_itself",
+                violation_error_message="A warrant cannot supersede itself.",
+            ),
+        ]
+        triggers = [
+            *record_triggers(),
+            StatusGuard(workflows=workflows.WARRANT),
+            pgtrigger.Trigger(
+                name="subject_is_person",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func="""
+                IF NOT EXISTS (
+                    SELECT 1 FROM parties_party p WHERE p.id = NEW.subject_id AND p.kind = 'person'
+                ) THEN
+                    RAISE EXCEPTION 'a warrant''s subject must be a person'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} warrant {self.reference or self.pk} for {self.subject}"
+
+    def case_id_for_event(self):
+        return self.case_id
+
+    def clean(self) -> None:
+        if self.subject_id and self.subject.kind != "person":
+            raise ValidationError({"subject": "A warrant's subject must be a person."})
+        if self.supersedes_id and self.supersedes_id == self.pk:
+            raise ValidationError({"supersedes": "A warrant cannot supersede itself."})
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.WORKFLOW
+
+    @property
+    def immunity_risk(self) -> bool:
+        """The subject held a position with personal immunity on `issued_on`."""
+        return self.subject.held_immunity_on(self.issued_on)
+
+
+class NoticeKind(models.TextChoices):
+    RED = "red"
+    YELLOW = "yellow"
+    BLUE = "blue"
+    BLACK = "black"
+    GREEN = "green"
+    ORANGE = "orange"
+    PURPLE = "purple"
+    SILVER = "silver"
+    UN_SPECIAL = "un_special"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+
+
+class PublicListing(models.TextChoices):
+    LISTED = "listed"
+    NOT_LISTED = "not_listed"
+    UNKNOWN = "unknown"
+
+
+@audited("NoticeAudit")
+class Notice(Record):
+    """An INTERPOL notice about one party."""
+
+    RESOURCE = "notice"
+    WORKFLOW = workflows.NOTICE
+
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices, help_text="Notice colour.")
+    subject = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="The party the notice is about.",
+    )
+    warrant = models.ForeignKey(
+        Warrant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="The warrant it rests on (required for red notices).",
+    )
+    requesting_country = CountryField(
+        help_text="ISO 3166-1 alpha-2 code of the requesting country."
+    )
+    interpol_id = models.CharField(
+        max_length=32, blank=True, help_text='INTERPOL\'s id, e.g. "2023/12345"; unique when set.'
+    )
+    visibility = models.CharField(
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.RESTRICTED,
+        help_text="public or restricted.",
+    )
+    requested_on = models.DateField(null=True, blank=True, help_text="Date it was requested.")
+    published_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="Date INTERPOL published it."
+    )
+    public_listing = models.CharField(
+        max_length=16,
+        choices=PublicListing.choices,
+        default=PublicListing.UNKNOWN,
+        editable=False,
+        help_text="What INTERPOL's public site last showed; a signal, not proof of status.",
+    )
+    status = models.CharField(
+        max_length=32,
+        choices=workflows.NOTICE.choices(),
+        default=workflows.NOTICE.initial,
+        editable=False,
+        help_text="Workflow status; changes only through transitions.",
+    )
+
+    class Meta:
+        ordering = ["-requested_on"]
+        permissions = [("transition_notice", "Can perform notice transitions")]
+        constraints = [
+            status_check(workflows.NOTICE, "notice_status_valid"),
+            models.UniqueConstraint(
+                fields=["interpol_id"],
+                condition=~models.Q(interpol_id=""),
+                name="notice_interpol_id_unique",
+                violation_error_message="A notice with this INTERPOL id already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="red") | models.Q(warrant__isnull=False),
+                name="notice_red_has_warrant",
+                violation_error_message="A red notice needs a warrant.",
+            ),
+        ]
+        triggers = [*record_triggers(), StatusGuard(workflows=workflows.NOTICE)]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} notice for {self.subject}"
+
+    def case_id_for_event(self):
+        return self.warrant.case_id if self.warrant_id else None
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.WORKFLOW
