@@ -105,12 +105,11 @@ class Role(models.TextChoices):
     PROSECUTOR = "prosecutor"
 
 
-PARTICIPATION_WORKFLOWS: dict[str, Workflow] = {
-    role: {Role.ACCUSED: workflows.ACCUSED, Role.PLAINTIFF: workflows.PLAINTIFF}.get(
-        role, workflows.OTHER_ROLE
-    )
-    for role in Role.values
+ROLE_WORKFLOWS: dict[str, Workflow] = {
+    "accused": workflows.ACCUSED,
+    "plaintiff": workflows.PLAINTIFF,
 }
+PARTICIPATION_WORKFLOWS = {r: ROLE_WORKFLOWS.get(r, workflows.OTHER_ROLE) for r in Role.values}
 PARTICIPATION_STATES = list(
     dict.fromkeys(s for w in PARTICIPATION_WORKFLOWS.values() for s in w.states)
 )

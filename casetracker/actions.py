@@ -59,7 +59,7 @@ def record_create(
 ) -> R:
     """Validate and insert a record, then append its `<resource>.created` Event."""
     require_perm(actor, perm)
-    record = model(**fields)
+    record: Any = model(**fields)
     workflow = getattr(record, "workflow", None)
     if workflow is not None:
         record.status = status or workflow.initial
@@ -94,7 +94,7 @@ def record_update(
     Field edits are audited but are not Events.
     """
     require_perm(actor, perm)
-    record = lock(queryset, pk, expected_version)
+    record: Any = lock(queryset, pk, expected_version)
     editable = {f.name for f in record._meta.concrete_fields if f.editable and not f.primary_key}
     refused = sorted(set(changes) - editable)
     if refused:
@@ -132,7 +132,7 @@ def record_transition(
     VersionConflict, or DoesNotExist. On any error nothing is stored.
     """
     with transaction.atomic():
-        record = lock(queryset, pk, expected_version)
+        record: Any = lock(queryset, pk, expected_version)
         workflow = record.workflow
         require_perm(actor, workflow.permission)
         move = workflow.move(record.status, transition)

@@ -132,7 +132,7 @@ class StatusGuard(pgtrigger.Trigger):
         condition = pgtrigger.Q(old__status__df=pgtrigger.F("new__status"))
         super().__init__(name=name, condition=condition)
 
-    def get_func(self, model: type[models.Model]) -> str:
+    def get_func(self, model: Any) -> str:
         branches = []
         for key, workflow in sorted(self.workflows.items()):
             pairs = ",".join(f"'{a}:{b}'" for a, b in sorted(workflow.edges()))

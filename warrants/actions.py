@@ -133,7 +133,7 @@ def notice_transition(
     )
 
 
-LISTING_EVENTS = {
+LISTING_EVENTS: dict[str, str] = {
     PublicListing.LISTED: "notice.listed",
     PublicListing.NOT_LISTED: "notice.delisted",
 }

@@ -1,0 +1,49 @@
+"""Readers of parties, scoped to who asks; protected identities redacted (domain.md §1)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Party, Position
+
+PROTECTED_FIELDS = ("name_original", "aliases", "birth_date")
+
+
+def can_see_protected(user) -> bool:
+    return bool(user and user.has_perm("parties.view_protected_identity"))
+
+
+def redact(party: Party, user) -> Party:
+    """Show `party` as `user` may see it: a protected party's real identity becomes its pseudonym.
+
+    Works on the in-memory instance only (never saved: actions re-read rows under lock).
+    Call it on every party a response or page shows, nested ones included.
+    """
+    if party.protected and not can_see_protected(user) and not getattr(party, "redacted", False):
+        party.name = party.pseudonym
+        party.name_original, party.aliases, party.birth_date = "", [], ""
+        # Positions would identify the person: hide them from the prefetch cache too.
+        party._prefetched_objects_cache = {"positions": Position.objects.none()}
+        party.redacted = True
+    return party
+
+
+def parties_visible_to(user) -> QuerySet[Party]:
+    if not (user and user.has_perm("parties.view_party")):
+        return Party.objects.none()
+    return Party.objects.prefetch_related(
+        Prefetch("positions", queryset=Position.objects.order_by("started_on"))
+    )
+
+
+def party_search(user, q: str) -> QuerySet[Party]:
+    """Parties whose names match `q`.
+
+    Never matches a protected party's real names for those who may not see them.
+    """
+    q = q.strip()
+    parties = parties_visible_to(user)
+    if not q:
+        return parties
+    real_names = Q(name__icontains=q) | Q(name_original__icontains=q) | Q(aliases__icontains=[q])
+    if not can_see_protected(user):
+        real_names = (real_names & Q(protected=False)) | Q(protected=True, pseudonym__icontains=q)
+    return parties.filter(real_names)
