@@ -58,13 +58,8 @@ def incident_create(*, actor: Actor, **fields: Any) -> Incident:
 
 def participation_create(*, actor: Actor, **fields: Any) -> Participation:
     """Add a party to a case in a role; starts in that role's initial status."""
-    participation = Participation(**fields)
     return record_create(
-        model=Participation,
-        actor=actor,
-        perm="cases.add_participation",
-        fields=fields,
-        status=participation.workflow.initial if participation.role else "",
+        model=Participation, actor=actor, perm="cases.add_participation", fields=fields
     )
 
 

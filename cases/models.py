@@ -177,7 +177,8 @@ class Participation(Record):
 
     @property
     def workflow(self) -> Workflow:
-        return PARTICIPATION_WORKFLOWS[self.role]
+        # An unknown role is reported by full_clean(); until then, the generic workflow.
+        return PARTICIPATION_WORKFLOWS.get(self.role, workflows.OTHER_ROLE)
 
 
 @audited("RepresentationAudit")

@@ -170,3 +170,13 @@ if not DEBUG:
 
 # Parallel test runs (several checkouts on one machine) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_casetracker")}
+
+# The admin's history view shows who, through what and from which request.
+PGHISTORY_ADMIN_LIST_DISPLAY = [
+    "pgh_created_at",
+    "pgh_label",
+    "pgh_obj_model",
+    "pgh_obj_id",
+    "pgh_diff",
+    "pgh_context",
+]

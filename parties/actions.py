@@ -10,7 +10,7 @@ from django.utils import timezone
 from casetracker.actions import lock, record_create, record_update, require_perm
 from casetracker.events import Actor
 
-from .models import Custody, Party, PartyKind, Position, Review
+from .models import Party, PartyKind, Position, Review
 
 REVIEW_DECISIONS = {"approve": Review.APPROVED, "request_changes": Review.CHANGES_REQUESTED}
 
@@ -19,8 +19,6 @@ def party_create(
     *, actor: Actor, positions: list[dict[str, Any]] | None = None, **fields: Any
 ) -> Party:
     """Create a party (and its positions); appends `party.created`."""
-    if fields.get("kind") == PartyKind.PERSON and not fields.get("custody"):
-        fields["custody"] = Custody.UNKNOWN
     with transaction.atomic():
         party = record_create(model=Party, actor=actor, perm="parties.add_party", fields=fields)
         for position in positions or []:

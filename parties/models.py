@@ -84,6 +84,7 @@ class Party(Reviewable, Record):
     """A person or an organisation appearing in cases."""
 
     RESOURCE = "party"
+    redacted = False  # True on in-memory copies shown through parties.selectors.redact()
 
     kind = models.CharField(
         max_length=16, choices=PartyKind.choices, help_text="person or organization."
@@ -152,10 +153,15 @@ class Party(Reviewable, Record):
         triggers = record_triggers()
 
     def __str__(self) -> str:
-        return self.name
+        # Wherever a party is shown by name in passing, a protected one stays protected.
+        return self.pseudonym if self.protected else self.name
 
     def case_id_for_event(self):
         return None
+
+    def clean(self) -> None:
+        if self.kind == PartyKind.PERSON and not self.custody:
+            self.custody = Custody.UNKNOWN
 
     def held_immunity_on(self, day: datetime.date | None) -> bool:
         """Whether the party held a position with personal immunity on `day`."""

@@ -17,11 +17,11 @@ def redact(party: Party, user) -> Party:
     Works on the in-memory instance only (never saved: actions re-read rows under lock).
     Call it on every party a response or page shows, nested ones included.
     """
-    if party.protected and not can_see_protected(user) and not getattr(party, "redacted", False):
+    if party.protected and not can_see_protected(user) and not party.redacted:
         party.name = party.pseudonym
         party.name_original, party.aliases, party.birth_date = "", [], ""
         # Positions would identify the person: hide them from the prefetch cache too.
-        party._prefetched_objects_cache = {"positions": Position.objects.none()}
+        party._prefetched_objects_cache = {"positions": Position.objects.none()}  # type: ignore[attr-defined]
         party.redacted = True
     return party
 

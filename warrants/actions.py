@@ -78,18 +78,8 @@ def warrant_transition(
 
 def notice_create(*, actor: Actor, **fields: Any) -> Notice:
     """Create a notice as `requested`. A red notice needs an issued warrant on its subject."""
-    warrant = fields.get("warrant")
-    if fields.get("kind") == "red":
-        if warrant is None:
-            raise ValidationError({"warrant": "A red notice needs a warrant."})
-        if warrant.status != "issued":
-            raise ValidationError(
-                {"warrant": f"A red notice needs an issued warrant; this one is {warrant.status}."}
-            )
-    if warrant is not None and fields.get("subject") is None:
-        fields["subject"] = warrant.subject
-    if warrant is not None and fields["subject"].pk != warrant.subject_id:
-        raise ValidationError({"subject": "The notice's subject must be its warrant's subject."})
+    if fields.get("warrant") is not None and fields.get("subject") is None:
+        fields["subject"] = fields["warrant"].subject
     return record_create(model=Notice, actor=actor, perm="warrants.add_notice", fields=fields)
 
 

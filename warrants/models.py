@@ -236,6 +236,19 @@ class Notice(Record):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} notice for {self.subject}"
 
+    def clean(self) -> None:
+        warrant = self.warrant if self.warrant_id else None
+        if self.kind == NoticeKind.RED and warrant is None:
+            raise ValidationError({"warrant": "A red notice needs a warrant."})
+        if warrant is None:
+            return
+        if self.kind == NoticeKind.RED and self._state.adding and warrant.status != "issued":
+            raise ValidationError(
+                {"warrant": f"A red notice needs an issued warrant; this one is {warrant.status}."}
+            )
+        if self.subject_id and self.subject_id != warrant.subject_id:
+            raise ValidationError({"subject": "A notice's subject must be its warrant's subject."})
+
     def case_id_for_event(self):
         return self.warrant.case_id if self.warrant_id else None
 

@@ -10,6 +10,7 @@ Idempotent: the whole load is one transaction, skipped if the case exists.
 """
 
 import datetime
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,7 +25,7 @@ from warrants import actions as warrants
 REFERENCE = "FR-PARIS-2021-GHOUTA"
 D = datetime.date.fromisoformat
 
-ACCUSED = [
+ACCUSED: list[dict[str, Any]] = [
     {
         "name": "Bashar al-Assad",
         "name_original": "بشار الأسد",

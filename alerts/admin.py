@@ -1,0 +1,40 @@
+from django.contrib import admin, messages
+
+from casetracker.events import Actor
+from casetracker.workflow import InvalidTransition
+
+from .actions import alert_transition
+from .models import Alert
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("title", "severity", "status", "case", "created_at")
+    list_filter = ("status", "severity")
+    search_fields = ("title", "message", "case__reference")
+    readonly_fields = [f.name for f in Alert._meta.concrete_fields]
+    actions = ["acknowledge", "resolve"]
+
+    def has_add_permission(self, request):
+        return False  # alerts are raised by rules and checks
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _move(self, request, queryset, transition: str) -> None:
+        actor, done = Actor.for_user(request.user), 0
+        for alert in queryset:
+            try:
+                alert_transition(alert_id=alert.pk, transition=transition, actor=actor)
+                done += 1
+            except InvalidTransition as error:
+                messages.warning(request, f"{alert}: {error}")
+        messages.success(request, f"{done} alert(s): {transition}d.")
+
+    @admin.action(description="Acknowledge")
+    def acknowledge(self, request, queryset):
+        self._move(request, queryset, "acknowledge")
+
+    @admin.action(description="Resolve")
+    def resolve(self, request, queryset):
+        self._move(request, queryset, "resolve")

@@ -1,0 +1,76 @@
+from django.contrib import admin, messages
+from django.db.models import Q
+
+from casetracker.admin import RecordAdmin
+from casetracker.events import Actor
+
+from .actions import review_record
+from .models import Party, Position
+from .selectors import can_see_protected
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    fields = ("title", "organisation", "function", "started_on", "ended_on")
+
+
+class ReviewableAdmin(RecordAdmin):
+    """Approve / request changes as admin actions, through the review action."""
+
+    review_perm = ""
+    actions = ["approve", "request_changes"]
+
+    def _review(self, request, queryset, decision: str) -> None:
+        actor = Actor.for_user(request.user)
+        for record in queryset:
+            review_record(
+                queryset=queryset.model.objects.all(),
+                pk=record.pk,
+                actor=actor,
+                perm=self.review_perm,
+                decision=decision,
+                comment="Changes requested from the back office."
+                if decision == "request_changes"
+                else "",
+            )
+        messages.success(request, f"{queryset.count()} reviewed: {decision}.")
+
+    @admin.action(description="Approve (lawyers)", permissions=["review"])
+    def approve(self, request, queryset):
+        self._review(request, queryset, "approve")
+
+    @admin.action(description="Request changes (lawyers)", permissions=["review"])
+    def request_changes(self, request, queryset):
+        self._review(request, queryset, "request_changes")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(self.review_perm)
+
+
+@admin.register(Party)
+class PartyAdmin(ReviewableAdmin):
+    review_perm = "parties.review_party"
+    list_display = ("__str__", "kind", "custody", "protected", "review", "updated_at")
+    list_filter = ("kind", "custody", "protected", "review")
+    search_fields = ("name", "name_original", "aliases", "pseudonym")
+    inlines = [PositionInline]
+
+    def has_view_permission(self, request, obj=None):
+        # A protected identity is not viewable at all without the permission.
+        if obj is not None and obj.protected and not can_see_protected(request.user):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.protected and not can_see_protected(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        if search_term and not can_see_protected(request.user):
+            results = results.filter(protected=False) | queryset.filter(
+                Q(protected=True, pseudonym__icontains=search_term)
+            )
+        return results, distinct
