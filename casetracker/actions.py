@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from casetracker.events import Actor, event_record, parse_effective_date
 from casetracker.models import Event, Record
@@ -33,6 +34,34 @@ class VersionConflict(Exception):
             f"This {record._meta.verbose_name} was changed (now version {record.version}, "
             f"you had version {expected}); reload and try again."
         )
+
+
+def _explain(record: Any, name: str, error: ValidationError) -> ValidationError:
+    """Say what is allowed when a value is not one of a field's choices."""
+    if error.code != "invalid_choice" or name == "__all__":
+        return error
+    value = (error.params or {}).get("value")
+    field = record._meta.get_field(name)
+    if isinstance(field, CountryField):
+        allowed = "an ISO 3166-1 alpha-2 country code, e.g. FR, SY"
+    else:
+        allowed = "one of " + ", ".join(str(key) for key, _ in field.flatchoices)
+    return ValidationError(f"'{value}' is not allowed: use {allowed}.", code="invalid_choice")
+
+
+def full_clean(record: Any) -> None:
+    """`Model.full_clean()`, with invalid-choice messages that list what is allowed."""
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                name: [_explain(record, name, e) for e in errors]
+                for name, errors in error.error_dict.items()
+            }
+        ) from None
 
 
 def require_perm(actor: Actor, perm: str) -> None:
@@ -59,11 +88,16 @@ def record_create(
 ) -> R:
     """Validate and insert a record, then append its `<resource>.created` Event."""
     require_perm(actor, perm)
+    if "status" in fields:
+        # A status given at creation was silently replaced by the initial one.
+        raise ValidationError(
+            {"status": "A new record starts in its workflow's initial status; use a transition."}
+        )
     record: Any = model(**fields)
     workflow = getattr(record, "workflow", None)
     if workflow is not None:
         record.status = status or workflow.initial
-    record.full_clean()
+    full_clean(record)
     with transaction.atomic(), actor.audit_context():
         record.save(force_insert=True)
         for name, values in (m2m or {}).items():
@@ -98,13 +132,19 @@ def record_update(
     editable = {f.name for f in record._meta.concrete_fields if f.editable and not f.primary_key}
     refused = sorted(set(changes) - editable)
     if refused:
-        raise ValidationError({name: "This field cannot be changed here." for name in refused})
+        errors = {name: "This field cannot be changed here." for name in refused}
+        if "status" in errors and hasattr(record, "workflow"):
+            allowed = ", ".join(t.name for t in record.workflow.allowed_from(record.status))
+            errors["status"] = (
+                f"status changes only through a transition; allowed now: {allowed or 'none'}."
+            )
+        raise ValidationError(errors)
     changed = [name for name, value in changes.items() if getattr(record, name) != value]
     for name in changed:
         setattr(record, name, changes[name])
     if not changed:
         return record
-    record.full_clean()
+    full_clean(record)
     if getattr(record, "review", "") == "approved":
         record.review = "unreviewed"
         changed.append("review")

@@ -25,7 +25,10 @@ def warrant_create(*, actor: Actor, charges: list | None = None, **fields: Any) 
     issued_on = fields.pop("issued_on", None)
     warrant = Warrant(**fields, issued_on=issued_on)
     if issued_on:
-        warrant.issued_on = Warrant._meta.get_field("issued_on").clean(issued_on, warrant)
+        try:
+            warrant.issued_on = Warrant._meta.get_field("issued_on").clean(issued_on, warrant)
+        except ValidationError as error:
+            raise ValidationError({"issued_on": error.messages}) from None
     return record_create(
         model=Warrant,
         actor=actor,
