@@ -88,13 +88,14 @@ def record_create(
 ) -> R:
     """Validate and insert a record, then append its `<resource>.created` Event."""
     require_perm(actor, perm)
-    if "status" in fields:
-        # A status given at creation was silently replaced by the initial one.
-        raise ValidationError(
-            {"status": "A new record starts in its workflow's initial status; use a transition."}
-        )
     record: Any = model(**fields)
     workflow = getattr(record, "workflow", None)
+    if "status" in fields:
+        # Refused rather than silently replaced by the initial status.
+        start = f"'{status or workflow.initial}'" if workflow else "its initial status"
+        raise ValidationError(
+            {"status": f"A new record starts as {start}; then use its transitions."}
+        )
     if workflow is not None:
         record.status = status or workflow.initial
     full_clean(record)

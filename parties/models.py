@@ -20,7 +20,9 @@ def validate_partial_date(value: str) -> None:
     try:
         datetime.date(parts[0], parts[1], parts[2])
     except ValueError:
-        raise ValidationError(f"'{value}' is not a real date.") from None
+        raise ValidationError(
+            f"'{value}' is not a real date: use YYYY, YYYY-MM or YYYY-MM-DD."
+        ) from None
 
 
 def validate_countries(codes: list[str]) -> None:
