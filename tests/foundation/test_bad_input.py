@@ -14,7 +14,7 @@ def stored() -> dict[str, int]:
     """How many rows every domain table and the event log hold."""
     labels = {"casetracker", "cases", "parties", "warrants", "alerts"}
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in labels
     }
