@@ -51,8 +51,8 @@ class Event(models.Model):
     """One recorded change: the timeline, the change feed and the outbox of every side effect.
 
     Append-only: the database refuses UPDATE and DELETE. `seq` orders the feed;
-    `txid` lets the feed hold back events whose transaction might still be
-    overtaken by one with a lower `seq` (see `casetracker.events`).
+    `txid` and `horizon` let the feed hold back events that a transaction with a
+    lower `seq` might still overtake (see `casetracker.selectors.feed_events_visible_to`).
     """
 
     seq = models.BigAutoField(primary_key=True, help_text="Position in the change feed.")
@@ -101,12 +101,37 @@ class Event(models.Model):
     to_status = models.CharField(max_length=32, blank=True, help_text="Status after.")
     note = models.TextField(blank=True, help_text="Free text given with the change.")
     data = models.JSONField(help_text="Snapshot of the record after the change.")
+    horizon = models.BigIntegerField(
+        db_default=0,
+        editable=False,
+        help_text="Internal: first transaction id not yet assigned just after `seq` was taken. "
+        "The feed serves this event once every older transaction has finished.",
+    )
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["resource", "subject_id", "seq"])]
+        indexes = [
+            models.Index(fields=["resource", "subject_id", "seq"]),
+            models.Index(fields=["horizon"], name="casetracker_event_horizon"),
+        ]
         triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # Gap-free feed (casetracker.selectors.feed_events_visible_to): take our own
+            # transaction id *before* the seq, then note which ids existed after it. Any
+            # transaction holding a lower seq had its id by then, so once all ids below
+            # `horizon` have finished, nothing can still commit an event below this one.
+            # (Each insert draws two seq values: seq grows, with gaps.)
+            pgtrigger.Trigger(
+                name="feed_horizon",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func="""
+                NEW.txid := txid_current();
+                NEW.seq := nextval(pg_get_serial_sequence(TG_TABLE_NAME, 'seq'));
+                NEW.horizon := txid_snapshot_xmax(txid_current_snapshot());
+                RETURN NEW;
+                """,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,3 +143,7 @@ def audited(model_name: str):
     return pghistory.track(
         model_name=model_name, obj_field=pghistory.ObjForeignKey(related_name="audit_trail")
     )
+
+
+# Models of the kernel kept in their own modules (imported so Django registers them).
+from casetracker.api.keys import ApiKey  # noqa: E402, F401

@@ -138,13 +138,44 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# The API (docs/api.md). Plumbing lives in casetracker/api/.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "casetracker.api.schema.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "casetracker.api.authentication.ApiKeyAuthentication",
+        "casetracker.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.Authenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.CursorPagination",
+    "EXCEPTION_HANDLER": "casetracker.api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "casetracker.api.throttles.ApiKeyThrottle",
+        "casetracker.api.throttles.UserThrottle",
+        "casetracker.api.throttles.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("API_THROTTLE_KEY", default="1200/min"),
+        "user": env.str("API_THROTTLE_USER", default="2400/min"),
+        "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
+# Request bodies above this are refused (413) before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
+    "DESCRIPTION": "Cases, parties, warrants and INTERPOL notices: status, transitions and a "
+    "change feed. Errors are application/problem+json (RFC 9457). See docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

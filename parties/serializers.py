@@ -1,0 +1,105 @@
+"""Parties as the API shows them: protected identities redacted for whoever may not see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from casetracker.api.serializers import (
+    RECORD_FIELDS,
+    ReviewStateSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
+
+from .models import Function, Party, Position
+from .selectors import redact
+
+
+def reader(serializer: serializers.Field) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class PartySummarySerializer(serializers.ModelSerializer):
+    """A party nested in another record: id, kind, name (the pseudonym when protected)."""
+
+    class Meta:
+        model = Party
+        fields = ["id", "kind", "name", "protected"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Party) -> dict[str, Any]:
+        return super().to_representation(redact(instance, reader(self)))
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """A position held; head of state, head of government and foreign minister carry immunity."""
+
+    personal_immunity = serializers.BooleanField(
+        read_only=True, help_text="Carries personal immunity while held."
+    )
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "title",
+            "organisation",
+            "function",
+            "started_on",
+            "ended_on",
+            "personal_immunity",
+        ]
+        read_only_fields = ["id", "personal_immunity"]
+
+
+class PositionInputSerializer(StrictSerializer):
+    title = serializers.CharField(
+        max_length=200, help_text="e.g. President of the Syrian Arab Republic."
+    )
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    function = serializers.ChoiceField(choices=Function.choices, required=False)
+    started_on = serializers.DateField(required=False, allow_null=True)
+    ended_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PartySerializer(StrictModelSerializer):
+    """A person or organisation. Protected: `name` is the pseudonym unless you may see them."""
+
+    positions = PositionSerializer(many=True, read_only=True, help_text="Positions held.")
+    review = ReviewStateSerializer(source="*", read_only=True, help_text="Lawyers' sign-off.")
+
+    class Meta:
+        model = Party
+        fields = [
+            *RECORD_FIELDS,
+            "kind",
+            "name",
+            "name_original",
+            "aliases",
+            "birth_date",
+            "nationalities",
+            "protected",
+            "pseudonym",
+            "custody",
+            "positions",
+            "review",
+        ]
+        read_only_fields = RECORD_FIELDS
+
+    def to_representation(self, instance: Party) -> dict[str, Any]:
+        return super().to_representation(redact(instance, reader(self)))
+
+
+class PartyCreateSerializer(PartySerializer):
+    positions = PositionInputSerializer(many=True, required=False, help_text="Positions held.")  # type: ignore[assignment]
+
+    class Meta(PartySerializer.Meta):
+        pass
+
+
+class PartyUpdateSerializer(PartySerializer):
+    class Meta(PartySerializer.Meta):
+        read_only_fields = [*RECORD_FIELDS, "kind"]

@@ -1,0 +1,182 @@
+"""Warrants and notices as the API shows them, with the nested summaries a client needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from cases.models import Case, Charge
+from casetracker.api.serializers import (
+    RECORD_FIELDS,
+    StrictModelSerializer,
+    WorkflowFieldsMixin,
+    uuid_ref,
+)
+from parties.models import Party
+from parties.serializers import PartySummarySerializer
+
+from .models import Notice, Warrant
+
+READ_ONLY = [*RECORD_FIELDS, "status"]
+
+
+class CaseSummarySerializer(serializers.ModelSerializer):
+    """The case a record belongs to."""
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "title", "status"]
+        read_only_fields = fields
+
+
+class WarrantSummarySerializer(serializers.ModelSerializer):
+    """The warrant a notice rests on, with its status."""
+
+    class Meta:
+        model = Warrant
+        fields = ["id", "reference", "kind", "issuing_country", "status", "issued_on"]
+        read_only_fields = fields
+
+
+class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
+    """A warrant against one person. `status` moves only through transitions."""
+
+    case = uuid_ref(Case.objects.all(), "The case (id).")
+    subject = uuid_ref(Party.objects.all(), "The person sought (a person party's id).")
+    charges = uuid_ref(
+        Charge.objects.all(), "Ids of the charges it rests on.", many=True, required=False
+    )
+    supersedes = uuid_ref(
+        Warrant.objects.all(),
+        "An earlier warrant this one replaces (e.g. after an annulment).",
+        required=False,
+        allow_null=True,
+    )
+    case_summary = CaseSummarySerializer(source="case", read_only=True, help_text="The case.")
+    subject_summary = PartySummarySerializer(
+        source="subject", read_only=True, help_text="The person sought (redacted if protected)."
+    )
+    immunity_risk = serializers.SerializerMethodField(
+        help_text="The subject held a position with personal immunity on issued_on."
+    )
+
+    class Meta:
+        model = Warrant
+        fields = [
+            *RECORD_FIELDS,
+            "case",
+            "case_summary",
+            "subject",
+            "subject_summary",
+            "kind",
+            "issuing_country",
+            "issuing_authority",
+            "reference",
+            "requested_on",
+            "issued_on",
+            "disclosed_on",
+            "charges",
+            "supersedes",
+            "status",
+            "allowed_transitions",
+            "immunity_risk",
+        ]
+        read_only_fields = [*READ_ONLY, "issued_on"]
+
+    def get_immunity_risk(self, warrant: Warrant) -> bool:
+        # Computed from the real positions (prefetched), even when the subject is shown
+        # redacted: it is a fact about the warrant that a client must be able to act on.
+        positions = getattr(warrant.subject, "_real_positions", None)
+        if positions is None:
+            return warrant.immunity_risk
+        day = warrant.issued_on
+        return bool(day) and any(p.personal_immunity and p.held_on(day) for p in positions)
+
+    def to_representation(self, instance: Warrant) -> dict[str, Any]:
+        subject = instance.subject
+        cache = getattr(subject, "_prefetched_objects_cache", {})
+        if "positions" in cache and not getattr(subject, "redacted", False):
+            subject._real_positions = list(cache["positions"])  # type: ignore[attr-defined]
+        return super().to_representation(instance)
+
+
+class WarrantCreateSerializer(WarrantSerializer):
+    issued_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Give it to create the warrant as issued; else it starts as requested.",
+    )
+
+    class Meta(WarrantSerializer.Meta):
+        read_only_fields = READ_ONLY
+
+
+class WarrantUpdateSerializer(WarrantSerializer):
+    case = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The case (fixed).")  # type: ignore[assignment]
+    subject = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The person (fixed).")  # type: ignore[assignment]
+    charges = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        many=True, read_only=True, help_text="Charges (set at creation)."
+    )
+
+    class Meta(WarrantSerializer.Meta):
+        pass
+
+
+class NoticeSerializer(WorkflowFieldsMixin, StrictModelSerializer):
+    """An INTERPOL notice. `public_listing` is what INTERPOL's public site last showed."""
+
+    subject = uuid_ref(
+        Party.objects.all(),
+        "The party it is about (default: the warrant's subject).",
+        required=False,
+    )
+    warrant = uuid_ref(
+        Warrant.objects.all(),
+        "The warrant it rests on (required for red notices).",
+        required=False,
+        allow_null=True,
+    )
+    subject_summary = PartySummarySerializer(
+        source="subject", read_only=True, help_text="The party (redacted if protected)."
+    )
+    warrant_summary = WarrantSummarySerializer(
+        source="warrant", read_only=True, allow_null=True, help_text="The warrant and its status."
+    )
+    case = serializers.UUIDField(
+        source="warrant.case_id",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The warrant's case, if any.",
+    )
+
+    class Meta:
+        model = Notice
+        fields = [
+            *RECORD_FIELDS,
+            "kind",
+            "subject",
+            "subject_summary",
+            "warrant",
+            "warrant_summary",
+            "case",
+            "requesting_country",
+            "interpol_id",
+            "visibility",
+            "requested_on",
+            "published_on",
+            "public_listing",
+            "status",
+            "allowed_transitions",
+        ]
+        read_only_fields = [*READ_ONLY, "published_on", "public_listing"]
+
+
+class NoticeUpdateSerializer(NoticeSerializer):
+    kind = serializers.CharField(read_only=True, help_text="Notice colour (fixed).")
+    subject = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The party (fixed).")  # type: ignore[assignment]
+    warrant = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The warrant (fixed).")  # type: ignore[assignment]
+
+    class Meta(NoticeSerializer.Meta):
+        pass
