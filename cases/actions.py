@@ -156,3 +156,30 @@ def charge_review(*, charge_id: UUID, actor: Actor, decision: str, comment: str 
         decision=decision,
         comment=comment,
     )
+
+
+def incident_update(
+    *, incident_id: UUID, actor: Actor, expected_version: int | None = None, **changes: Any
+) -> Incident:
+    return record_update(
+        queryset=Incident.objects.all(),
+        pk=incident_id,
+        actor=actor,
+        perm="cases.change_incident",
+        changes=changes,
+        expected_version=expected_version,
+    )
+
+
+def representation_update(
+    *, representation_id: UUID, actor: Actor, expected_version: int | None = None, **changes: Any
+) -> Representation:
+    """Edit counsel's bar; who represents whom is fixed (create another representation)."""
+    return record_update(
+        queryset=Representation.objects.all(),
+        pk=representation_id,
+        actor=actor,
+        perm="cases.change_representation",
+        changes=changes,
+        expected_version=expected_version,
+    )

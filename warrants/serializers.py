@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from cases.models import Case, Charge
+from cases.serializers import CaseSummarySerializer
 from casetracker.api.serializers import (
     RECORD_FIELDS,
     StrictModelSerializer,
@@ -19,15 +20,6 @@ from parties.serializers import PartySummarySerializer
 from .models import Notice, Warrant
 
 READ_ONLY = [*RECORD_FIELDS, "status"]
-
-
-class CaseSummarySerializer(serializers.ModelSerializer):
-    """The case a record belongs to."""
-
-    class Meta:
-        model = Case
-        fields = ["id", "reference", "title", "status"]
-        read_only_fields = fields
 
 
 class WarrantSummarySerializer(serializers.ModelSerializer):

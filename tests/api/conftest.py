@@ -71,3 +71,47 @@ def as_read_key(read_key) -> APIClient:
 @pytest.fixture
 def as_write_key(write_key) -> APIClient:
     return client_for(key=write_key)
+
+
+class World:
+    """A small case with one record of every kind, and a protected witness."""
+
+
+SECRET_NAME = "Rania Secretname"
+SECRET_ALIAS = "Rania Hiddenalias"
+SECRET_ORIGINAL = "رانيا"
+
+
+@pytest.fixture
+def world(db, system):
+    from cases.actions import participation_create, representation_create
+    from cases.models import Incident
+    from parties.actions import party_update
+    from tests import builders
+    from warrants.actions import notice_create
+
+    w = World()
+    w.case = builders.case(system)
+    w.accused = builders.accused(system, w.case)
+    w.person = w.accused.party
+    w.charge = builders.charge(system, w.case, w.accused)
+    w.warrant = builders.warrant(system, w.case, w.person)
+    w.issued = builders.warrant(system, w.case, w.person, issued_on="2023-11-14")
+    w.notice = builders.red_notice(system, w.issued)
+    w.incident = Incident.objects.create(case=w.case, title="Douma", started_on="2018-04-07")
+    w.counsel = builders.person(system, name="Counsel Person")
+    w.representation = representation_create(
+        actor=system, counsel=w.counsel, client=w.accused, bar="Paris Bar"
+    )
+    # Created unprotected, protected later: older event snapshots hold the real name.
+    w.witness = builders.person(
+        system, name=SECRET_NAME, name_original=SECRET_ORIGINAL, aliases=[SECRET_ALIAS]
+    )
+    party_update(party_id=w.witness.pk, actor=system, protected=True, pseudonym="Witness W-1")
+    w.witness_role = participation_create(
+        actor=system, case=w.case, party=w.witness, role="witness"
+    )
+    w.witness_notice = notice_create(
+        actor=system, kind="yellow", subject=w.witness, requesting_country="FR"
+    )
+    return w
