@@ -207,15 +207,19 @@ table stays the single source for names, guards, required inputs,
 participation roles, error messages (`InvalidTransition` lists what is
 allowed now) and this page.
 
-### Events are append-only, with the writing transaction's id
+### Events are append-only, and the feed never skips one
 
 `casetracker.models.Event` has a `pgtrigger.Protect` trigger refusing UPDATE
 and DELETE, whoever asks (ORM or raw SQL). Each transition, creation and
 INTERPOL listing observation appends one Event in the same transaction as the
-change. `seq` orders the feed; `txid` (`txid_current()` of the writer) lets
-the feed hold back events whose transaction started before the oldest one
-still running, so a client reading `after=N` never skips an event that
-committed late with a lower `seq`.
+change, so an Event exists exactly when its change committed. `seq` orders the
+feed, but transactions commit out of `seq` order; so a trigger stamps each
+Event with its transaction id (`txid`) and a `horizon` (the transaction ids
+that existed when it took its `seq`), and the feed
+(`casetracker.selectors.feed_events_visible_to`) serves an event only once
+every transaction below its horizon has finished, and only as an unbroken
+prefix. A client that read up to `seq` N and asks for `after=N` never misses
+an event that committed late with a lower `seq`.
 
 ### `version` is kept by a trigger too
 
