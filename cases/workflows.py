@@ -28,7 +28,7 @@ CASE = Workflow.build(
         T("appeal", ("judgment", "dismissed"), "appeal"),
         T("decide_appeal", ("appeal",), "judgment", requires=("effective_date",)),
         T("dismiss", ("complaint_filed", "investigation", "suspended", "indicted"), "dismissed"),
-        T("close", ("judgment", "dismissed"), "closed", irreversible=True),
+        T("close", ("judgment", "dismissed"), "closed"),  # reopen exists: not irreversible
         T("reopen", ("closed", "dismissed"), "investigation"),
     ],
 )
