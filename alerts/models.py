@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from casetracker.models import Record, audited, record_triggers
@@ -89,6 +92,7 @@ class Alert(Record):
                 condition=~models.Q(condition="") & ~models.Q(status="resolved"),
                 name="alert_one_open_per_condition",
             ),
+            models.UniqueConstraint(fields=["event"], name="alert_one_per_event"),
         ]
         triggers = [*record_triggers(), StatusGuard(workflows=ALERT)]
 
@@ -98,3 +102,343 @@ class Alert(Record):
     @property
     def workflow(self) -> Workflow:
         return self.WORKFLOW
+
+
+SEVERITY_RANK: dict[str, int] = {
+    Severity.INFO: 0,
+    Severity.NORMAL: 1,
+    Severity.HIGH: 2,
+    Severity.CRITICAL: 3,
+}
+IMMEDIATE_SEVERITIES = (Severity.CRITICAL, Severity.HIGH)
+
+
+class AlertRule(models.Model):
+    """Which events raise an alert, how severe, and with what title. Data the admin edits.
+
+    Rules are tried by `priority` (lowest first); the first enabled rule whose
+    `event_type` and `match` fit the event decides. A rule with `raises` off
+    silences the events it matches.
+    """
+
+    event_type = models.CharField(
+        max_length=64,
+        help_text="Event type it matches, e.g. notice.published; a trailing * matches a prefix "
+        "(warrant.*, *).",
+    )
+    match = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Values the changed record must have, e.g. {"kind": "red"}; empty matches all.',
+    )
+    severity = models.CharField(
+        max_length=16,
+        choices=Severity.choices,
+        default=Severity.NORMAL,
+        help_text="Severity of the alerts it raises.",
+    )
+    title = models.CharField(
+        max_length=300,
+        help_text="Title template. Placeholders: {subject} (the person or case concerned), "
+        "{record}, {case}, {kind}, {reference}, {type}, {transition}, {from_status}, {to_status}.",
+    )
+    priority = models.IntegerField(
+        default=100, help_text="Rules are tried from the lowest priority number up."
+    )
+    raises = models.BooleanField(
+        default=True, help_text="Off: the events it matches raise no alert at all."
+    )
+    enabled = models.BooleanField(default=True, help_text="Off: the rule is skipped.")
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.match or ''} → {self.severity}"
+
+    def matches(self, event_type: str, data: dict) -> bool:
+        pattern = self.event_type
+        if pattern.endswith("*"):
+            if not event_type.startswith(pattern[:-1]):
+                return False
+        elif pattern != event_type:
+            return False
+        return all(data.get(key) == value for key, value in (self.match or {}).items())
+
+
+class EventReceipt(models.Model):
+    """One consumer (alerts, webhooks) has fully handled one event: the relay's progress.
+
+    Written in the same transaction as the consumer's side effects, so a
+    redelivered task finds it and does nothing twice.
+    """
+
+    event = models.ForeignKey(
+        "casetracker.Event",
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_index=False,
+        help_text="The event handled.",
+    )
+    consumer = models.CharField(max_length=32, help_text="Name of the consumer, e.g. webhooks.")
+    processed_at = models.DateTimeField(auto_now_add=True, help_text="When it was handled.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="receipt_once_per_consumer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} handled #{self.event_id}"
+
+
+class Subscription(models.Model):
+    """A user follows a case, a party, or every alert at least as severe as a level."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_subscriptions",
+        help_text="Who is notified.",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text="Follow every alert about this case.",
+    )
+    party = models.ForeignKey(
+        "parties.Party",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text="Follow every alert about this party (its warrants, notices, roles).",
+    )
+    min_severity = models.CharField(
+        max_length=16,
+        choices=Severity.choices,
+        blank=True,
+        help_text="Follow every alert at least this severe.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was created.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case__isnull=False, party__isnull=True, min_severity="")
+                    | models.Q(case__isnull=True, party__isnull=False, min_severity="")
+                    | (models.Q(case__isnull=True, party__isnull=True) & ~models.Q(min_severity=""))
+                ),
+                name="subscription_follows_one_thing",
+                violation_error_message="Follow exactly one of: a case, a party, a severity.",
+            ),
+            models.UniqueConstraint(fields=["user", "case"], name="subscription_case_once"),
+            models.UniqueConstraint(fields=["user", "party"], name="subscription_party_once"),
+            models.UniqueConstraint(
+                fields=["user", "min_severity"],
+                condition=~models.Q(min_severity=""),
+                name="subscription_severity_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.case or self.party or self.min_severity}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Notification(models.Model):
+    """One alert to email to one user: at once (critical, high) or in the daily digest.
+
+    Unique per (alert, user): nobody is mailed twice about the same thing.
+    """
+
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="notifications", help_text="The alert."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_notifications",
+        help_text="Who is mailed.",
+    )
+    digest = models.BooleanField(help_text="Sent in the daily digest rather than at once.")
+    status = models.CharField(
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        help_text="pending, succeeded (mailed) or failed (gave up).",
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="Sending attempts so far.")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When to try (again); empty for a digest's first run."
+    )
+    last_error = models.TextField(blank=True, help_text="Error of the last failed attempt.")
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was queued.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When it was mailed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="notification_once_per_user")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.user}"
+
+
+class WebhookEndpoint(Record):
+    """An API client's URL that receives signed events (Standard Webhooks)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        help_text="Whose endpoint: events are rendered as this user may see them.",
+    )
+    url = models.URLField(max_length=2000, help_text="http(s) URL receiving POSTed events.")
+    description = models.CharField(max_length=200, blank=True, help_text="What it is for.")
+    event_types = ArrayField(
+        models.CharField(max_length=64),
+        help_text="Event types to send; a trailing * matches a prefix (warrant.*, *).",
+    )
+    secret = models.CharField(
+        max_length=100, editable=False, help_text="Signing secret (whsec_...), shown once."
+    )
+    previous_secret = models.CharField(
+        max_length=100, blank=True, editable=False, help_text="Secret before the last rotation."
+    )
+    previous_secret_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Until then deliveries carry signatures with both secrets.",
+    )
+    active = models.BooleanField(default=True, help_text="Off: nothing is sent.")
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was disabled automatically."
+    )
+    disabled_reason = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="Why it was disabled."
+    )
+    consecutive_failures = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Failed attempts since the last success."
+    )
+    owner_notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the owner was mailed about the last disabling.",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return any(
+            event_type.startswith(p[:-1]) if p.endswith("*") else event_type == p
+            for p in self.event_types
+        )
+
+
+class WebhookDelivery(models.Model):
+    """One event to one endpoint: retried on a schedule kept here, until success or give-up."""
+
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, help_text="Delivery id."
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        help_text="Where it goes.",
+    )
+    event = models.ForeignKey(
+        "casetracker.Event",
+        on_delete=models.PROTECT,
+        related_name="webhook_deliveries",
+        help_text="What is sent; its id is the webhook-id.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        help_text="pending, succeeded or failed (retries exhausted).",
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="Attempts so far.")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next attempt is due (pending only)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was queued.")
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a 2xx answer was received."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="delivery_once_per_event")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"
+
+
+class DeliveryAttempt(models.Model):
+    """One HTTP attempt of a delivery: the delivery log."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        help_text="The delivery.",
+    )
+    attempted_at = models.DateTimeField(help_text="When the request started.")
+    address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="The IP address connected to (pinned after checks)."
+    )
+    status_code = models.PositiveIntegerField(
+        null=True, blank=True, help_text="HTTP status received; empty when none."
+    )
+    error = models.CharField(
+        max_length=500, blank=True, help_text="Why it failed without a status (timeout, refused)."
+    )
+    latency_ms = models.PositiveIntegerField(default=0, help_text="Time to the response.")
+    response_body = models.TextField(blank=True, help_text="Start of the response body.")
+    manual = models.BooleanField(default=False, help_text="Triggered by a manual redelivery.")
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class WorkerHeartbeat(models.Model):
+    """The last canary task a worker ran: proof that workers consume (see /healthz)."""
+
+    name = models.CharField(
+        max_length=50, primary_key=True, help_text="Which heartbeat, e.g. canary."
+    )
+    sent_at = models.DateTimeField(help_text="When the canary was sent.")
+    seen_at = models.DateTimeField(help_text="When a worker ran it.")
+    hostname = models.CharField(max_length=200, blank=True, help_text="Worker that ran it.")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.seen_at}"

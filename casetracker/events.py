@@ -93,7 +93,7 @@ def event_record(
 ) -> Event:
     """Append one Event for `record`. Call inside the transaction that changed it."""
     resource = record.RESOURCE
-    return Event.objects.create(
+    event = Event.objects.create(
         type=type,
         effective_date=effective_date,
         actor_kind=actor.kind,
@@ -108,3 +108,8 @@ def event_record(
         note=note,
         data=snapshot(record),
     )
+    # Low-latency hand-off to the pipeline once committed; the outbox sweep covers a lost kick.
+    from casetracker.outbox import kick_event
+
+    kick_event(event.seq)
+    return event

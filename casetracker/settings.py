@@ -7,6 +7,7 @@ Local defaults work on a developer machine with PostgreSQL and Redis on
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -123,20 +124,103 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casetracker@localhost")
 
-# Celery: at-least-once delivery. Side effects are idempotent (see docs/operations.md).
+# Celery: at-least-once delivery. Every side effect is idempotent and its
+# progress lives in PostgreSQL, so a lost or repeated message is harmless
+# (see docs/operations.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is redelivered ...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ... also when its worker process dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a busy worker does not sit on others' messages
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=90)
+# Must exceed the longest task (time limit 120 s): Redis re-delivers unacked messages after it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for the broker forever
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="casetracker")
+
+# Pipeline (alerts/, casetracker/outbox.py): sweeps find what a lost kick missed.
+OUTBOX_KICKS = env.bool("OUTBOX_KICKS", default=True)  # off: rely on the sweeps alone
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=200)
+OUTBOX_CONSUMERS = {
+    "alerts": "alerts.flags.raise_for_event",
+    "webhooks": "alerts.webhooks.fan_out",
+}
+DELIVERY_SWEEP_SECONDS = env.float("DELIVERY_SWEEP_SECONDS", default=10.0)
+CANARY_SECONDS = env.float("CANARY_SECONDS", default=30.0)
+CHECKS_SECONDS = env.float("CHECKS_SECONDS", default=3600.0)
+DIGEST_HOUR_UTC = env.int("DIGEST_HOUR_UTC", default=7)
+# Periodic checks' thresholds, in days.
+CHECK_NOTICE_PENDING_DAYS = env.int("CHECK_NOTICE_PENDING_DAYS", default=90)
+CHECK_WARRANT_CHALLENGED_DAYS = env.int("CHECK_WARRANT_CHALLENGED_DAYS", default=180)
+CHECK_CASE_DORMANT_DAYS = env.int("CHECK_CASE_DORMANT_DAYS", default=365)
+# Email retries (seconds after each failure); then the notification is given up.
+EMAIL_RETRY_SCHEDULE = env.list(
+    "EMAIL_RETRY_SCHEDULE", cast=float, default=[60, 300, 1800, 7200, 21600]
+)
+# Webhooks (domain.md §4). Retry delays (seconds after each failed attempt, +/- jitter):
+# about three days in all, then the delivery is given up.
+WEBHOOK_RETRY_SCHEDULE = env.list(
+    "WEBHOOK_RETRY_SCHEDULE",
+    cast=float,
+    default=[5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 43200, 43200, 43200, 43200, 43200],
+)
+WEBHOOK_RETRY_JITTER = env.float("WEBHOOK_RETRY_JITTER", default=0.2)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=50)
+WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default=24.0)
+WEBHOOK_RESPONSE_KEEP_CHARS = 1000
+# Local use only: let webhooks reach private and loopback addresses.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+
+# Exactly one beat process runs this (docs/operations.md). A sweep that could
+# not run in time expires rather than piling up behind a stopped worker.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "alerts.tasks.relay_sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(OUTBOX_SWEEP_SECONDS, 1)},
+    },
+    "deliveries-sweep": {
+        "task": "alerts.tasks.deliveries_sweep",
+        "schedule": DELIVERY_SWEEP_SECONDS,
+        "options": {"expires": max(DELIVERY_SWEEP_SECONDS, 1)},
+    },
+    "canary": {
+        "task": "alerts.tasks.canary",
+        "schedule": CANARY_SECONDS,
+        "options": {"expires": max(CANARY_SECONDS, 1)},
+    },
+    "periodic-checks": {
+        "task": "alerts.tasks.run_checks",
+        "schedule": CHECKS_SECONDS,
+        "options": {"expires": max(CHECKS_SECONDS, 1)},
+    },
+    "daily-digest": {
+        "task": "alerts.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR_UTC),
+    },
+}
 
 # The API (docs/api.md). Plumbing lives in casetracker/api/.
 REST_FRAMEWORK = {

@@ -57,3 +57,9 @@ def accused(db, system, case):
 @pytest.fixture
 def warrant(db, system, case, accused):
     return builders.warrant(system, case, accused.party)
+
+
+@pytest.fixture(autouse=True)
+def _no_pipeline_kicks(settings):
+    """Tests publish no Celery messages unless they run a pipeline (tests/pipeline/)."""
+    settings.OUTBOX_KICKS = False

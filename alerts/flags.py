@@ -1,0 +1,210 @@
+"""Raising alerts: from Events through the rule table, and from periodic checks.
+
+Titles name people, so they always use a protected party's pseudonym: alerts
+are read by everyone who may read cases, protected identities or not.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Case, Participation
+from casetracker.models import Event
+from casetracker.outbox import kick_on_commit
+from parties.models import Party
+
+from .models import (
+    IMMEDIATE_SEVERITIES,
+    SEVERITY_RANK,
+    Alert,
+    AlertRule,
+    Notification,
+    Subscription,
+)
+
+log = logging.getLogger(__name__)
+
+
+def party_label(party: Party | None) -> str:
+    if party is None:
+        return "an unknown party"
+    return party.pseudonym if party.protected else party.name
+
+
+def parties_of(event: Event) -> list[UUID]:
+    """The parties an event is about: followers of any of them are notified."""
+    data = event.data or {}
+    if event.resource == "party":
+        return [event.subject_id]
+    keys = {
+        "warrant": "subject_id",
+        "notice": "subject_id",
+        "participation": "party_id",
+        "representation": "counsel_id",
+    }
+    ids = []
+    if event.resource in keys and data.get(keys[event.resource]):
+        ids.append(UUID(str(data[keys[event.resource]])))
+    participation_id = {"charge": "accused_id", "representation": "client_id"}.get(event.resource)
+    if participation_id and data.get(participation_id):
+        party_id = (
+            Participation.objects.filter(pk=data[participation_id])
+            .values_list("party_id", flat=True)
+            .first()
+        )
+        if party_id:
+            ids.append(party_id)
+    return ids
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def describe(event: Event) -> dict[str, str]:
+    """Placeholders for rule titles (see AlertRule.title)."""
+    data = event.data or {}
+    party_ids = parties_of(event)
+    parties = {p.pk: p for p in Party.objects.filter(pk__in=party_ids)}
+    main = parties.get(party_ids[0]) if party_ids else None
+    case = Case.objects.filter(pk=event.case_id).first() if event.case_id else None
+    reference = str(data.get("reference") or data.get("interpol_id") or "")
+    kind = str(data.get("kind") or "")
+    subject = party_label(main) if main else (case.title if case else event.resource)
+    if event.resource == "case" and case:
+        subject = case.title
+    record = f"{event.resource.title()} {reference}".strip()
+    if event.resource == "charge":
+        record = f"Charge '{data.get('label', '')}'"
+    return {
+        "subject": subject,
+        "record": record,
+        "case": case.reference if case else "",
+        "kind": kind.replace("_", " ").title(),
+        "reference": reference,
+        "type": event.type,
+        "transition": event.transition.replace("_", " "),
+        "from_status": event.from_status.replace("_", " "),
+        "to_status": event.to_status.replace("_", " "),
+        "resource": event.resource.title(),
+    }
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    try:
+        title = string.Formatter().vformat(template, (), _Blank(values))
+    except (ValueError, IndexError):
+        title = template  # a malformed template still raises the alert, untouched
+    return " ".join(title.split())[:300]
+
+
+def matching_rule(event: Event) -> AlertRule | None:
+    for rule in AlertRule.objects.filter(enabled=True).order_by("priority", "id"):
+        if rule.matches(event.type, event.data or {}):
+            return rule
+    return None
+
+
+def event_message(event: Event) -> str:
+    lines = [f"{event.type} on {event.effective_date} by {event.actor_name}."]
+    if event.transition:
+        lines.append(f"Transition: {event.transition} ({event.from_status} → {event.to_status}).")
+    if event.note:
+        lines.append(f"Note: {event.note}")
+    return "\n".join(lines)
+
+
+def raise_for_event(event: Event) -> Alert | None:
+    """Outbox consumer: raise the alert the rule table gives for `event` and queue its emails.
+
+    At most one alert per event (unique constraint); the relay's receipt makes
+    a redelivery a no-op.
+    """
+    rule = matching_rule(event)
+    if rule is None or not rule.raises:
+        return None
+    values = describe(event)
+    alert = Alert.objects.create(
+        event=event,
+        severity=rule.severity,
+        title=render(rule.title, values),
+        message=event_message(event),
+        case_id=event.case_id,
+        subject_resource=event.resource,
+        subject_id=event.subject_id,
+    )
+    notify(alert, parties_of(event))
+    return alert
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A condition a periodic check found: raises at most one open alert per `condition`."""
+
+    condition: str
+    severity: str
+    title: str
+    message: str = ""
+    case_id: Any = None
+    subject_resource: str = ""
+    subject_id: Any = None
+    party_ids: tuple[UUID, ...] = ()
+
+
+def raise_for_finding(finding: Finding) -> Alert | None:
+    """Raise the finding's alert unless one for its condition is still open or acknowledged."""
+    if Alert.objects.filter(condition=finding.condition).exclude(status="resolved").exists():
+        return None
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                condition=finding.condition,
+                severity=finding.severity,
+                title=finding.title[:300],
+                message=finding.message,
+                case_id=finding.case_id,
+                subject_resource=finding.subject_resource,
+                subject_id=finding.subject_id,
+            )
+            notify(alert, list(finding.party_ids))
+    except IntegrityError:
+        return None  # raced with another run of the same check: that one raised it
+    return alert
+
+
+def recipients(alert: Alert, party_ids: list[UUID]):
+    """Active users with an email who follow the alert's case, one of its parties, or its level."""
+    levels = [s for s, rank in SEVERITY_RANK.items() if rank <= SEVERITY_RANK[alert.severity]]
+    follows = Q(min_severity__in=levels)
+    if alert.case_id:
+        follows |= Q(case_id=alert.case_id)
+    if party_ids:
+        follows |= Q(party_id__in=party_ids)
+    user_ids = Subscription.objects.filter(follows).values("user_id")
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    return [u for u in users if u.has_perm("cases.view_case")]
+
+
+def notify(alert: Alert, party_ids: list[UUID]) -> list[Notification]:
+    """Queue one email per follower: at once for critical and high, else for the daily digest."""
+    digest = alert.severity not in IMMEDIATE_SEVERITIES
+    now = timezone.now()
+    queued = [
+        Notification(alert=alert, user=user, digest=digest, next_attempt_at=None if digest else now)
+        for user in recipients(alert, party_ids)
+    ]
+    created = Notification.objects.bulk_create(queued, ignore_conflicts=True)
+    if not digest:
+        for notification in Notification.objects.filter(alert=alert, digest=False):
+            kick_on_commit("alerts.tasks.send_notification", notification.pk)
+    return created

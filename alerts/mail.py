@@ -1,0 +1,179 @@
+"""Email: alerts to followers (at once or in a daily digest), and disabled-webhook notices.
+
+Sent through Django's email backend. Each notification row is locked while
+its email is sent and marked sent in the same transaction, so two workers
+never mail it both; a failure leaves it pending with a later `next_attempt_at`
+(EMAIL_RETRY_SCHEDULE), after which it is given up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from uuid import UUID
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import DeliveryStatus, Notification, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+
+
+def alert_text(notification: Notification) -> str:
+    alert = notification.alert
+    lines = [f"[{alert.severity.upper()}] {alert.title}"]
+    if alert.case_id:
+        lines.append(f"Case: {alert.case}")
+    if alert.message:
+        lines.append(alert.message)
+    lines.append(f"Alert id: {alert.pk}")
+    return "\n".join(lines)
+
+
+def _failed(rows: list[Notification], error: Exception) -> None:
+    schedule = settings.EMAIL_RETRY_SCHEDULE
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        row.last_error = str(error)[:500]
+        if row.attempts > len(schedule):
+            row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
+        else:
+            row.next_attempt_at = now + datetime.timedelta(seconds=schedule[row.attempts - 1])
+        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def _sent(rows: list[Notification]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        row.status, row.sent_at, row.next_attempt_at, row.last_error = (
+            DeliveryStatus.SUCCEEDED,
+            now,
+            None,
+            "",
+        )
+        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+
+
+def send_notification(notification_id: int) -> bool:
+    """Mail one due immediate notification; False if not due, already sent, or taken."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("alert", "alert__case", "user")
+            .filter(
+                pk=notification_id,
+                status=DeliveryStatus.PENDING,
+                digest=False,
+                next_attempt_at__lte=timezone.now(),
+            )
+            .first()
+        )
+        if row is None:
+            return False
+        try:
+            send_mail(
+                subject=f"[casetracker] {row.alert.title}",
+                message=alert_text(row),
+                from_email=None,
+                recipient_list=[row.user.email],
+            )
+        except Exception as exc:
+            log.warning("Email for notification %s failed: %s", row.pk, exc)
+            _failed([row], exc)
+            return False
+        _sent([row])
+        return True
+
+
+def due_notifications(limit: int = 500) -> list[int]:
+    return list(
+        Notification.objects.filter(
+            status=DeliveryStatus.PENDING, digest=False, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def send_digests(retries_only: bool = False) -> int:
+    """Mail each follower one digest of their pending digest notifications. Returns emails sent.
+
+    The daily run takes every pending one never tried; `retries_only` takes
+    those whose earlier digest failed and are due again.
+    """
+    due = Q(attempts__gt=0, next_attempt_at__lte=timezone.now())
+    if not retries_only:
+        due |= Q(attempts=0)
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("alert", "alert__case", "user")
+            .filter(due, status=DeliveryStatus.PENDING, digest=True)
+            .order_by("user_id", "created_at")
+        )
+        per_user: dict[int, list[Notification]] = defaultdict(list)
+        for row in rows:
+            per_user[row.user_id].append(row)
+        for user_rows in per_user.values():
+            user = user_rows[0].user
+            body = "\n\n".join(alert_text(r) for r in user_rows)
+            try:
+                with transaction.atomic():
+                    send_mail(
+                        subject=f"[casetracker] Daily digest: {len(user_rows)} alert(s)",
+                        message=body,
+                        from_email=None,
+                        recipient_list=[user.email],
+                    )
+                    _sent(user_rows)
+                sent += 1
+            except Exception as exc:
+                log.warning("Digest for %s failed: %s", user, exc)
+                _failed(user_rows, exc)
+    return sent
+
+
+def notify_disabled_endpoint(endpoint_id: UUID | str) -> bool:
+    """Mail the owner of a disabled endpoint, once per disabling; False if nothing to do."""
+    with transaction.atomic():
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("owner")
+            .filter(pk=endpoint_id, active=False, disabled_at__isnull=False)
+            .filter(owner_notified_at__isnull=True)
+            .first()
+        )
+        if endpoint is None or not endpoint.owner.email:
+            return False
+        send_mail(
+            subject="[casetracker] Webhook endpoint disabled",
+            message=(
+                f"Your webhook endpoint {endpoint.url} was disabled on "
+                f"{endpoint.disabled_at:%Y-%m-%d %H:%M} UTC.\nReason: {endpoint.disabled_reason}\n"
+                "Fix the receiver, enable the endpoint again (PATCH active=true) and redeliver "
+                "what it missed (POST .../deliveries/<id>/redeliver/).\n"
+                f"Endpoint id: {endpoint.pk}"
+            ),
+            from_email=None,
+            recipient_list=[endpoint.owner.email],
+        )
+        endpoint.owner_notified_at = timezone.now()
+        endpoint.save(update_fields=["owner_notified_at"])
+        return True
+
+
+def endpoints_to_notify() -> list[str]:
+    return [
+        str(pk)
+        for pk in WebhookEndpoint.objects.filter(
+            active=False, disabled_at__isnull=False, owner_notified_at__isnull=True
+        ).values_list("pk", flat=True)
+    ]

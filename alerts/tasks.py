@@ -1,0 +1,97 @@
+"""Celery tasks of the pipeline: thin, idempotent, ids only.
+
+Every task claims its work in PostgreSQL (receipts, `SKIP LOCKED` row locks,
+conditional updates), so running one twice, or concurrently, does nothing
+twice. Sweeps (run by beat) find whatever a lost message left behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from casetracker import outbox
+from casetracker.audit import audit_context
+
+from . import checks, mail, webhooks
+from .models import WorkerHeartbeat
+
+
+@shared_task(name="alerts.tasks.relay_event")
+def relay_event(seq: int) -> list[str]:
+    """Hand one committed event to every consumer that has not handled it yet."""
+    with audit_context("task", task="relay_event"):
+        return outbox.relay_event(seq)
+
+
+@shared_task(name="alerts.tasks.relay_sweep")
+def relay_sweep() -> int:
+    """Relay events whose kick was lost (beat, every OUTBOX_SWEEP_SECONDS)."""
+    with audit_context("task", task="relay_sweep"):
+        total = 0
+        while True:
+            relayed = outbox.relay_sweep()
+            total += relayed
+            if relayed == 0 or total >= 5000:
+                return total
+
+
+@shared_task(name="alerts.tasks.deliver_webhook")
+def deliver_webhook(delivery_id: str, manual: bool = False) -> int | None:
+    """Attempt one due webhook delivery; returns the HTTP status (None if nothing was sent)."""
+    attempt = webhooks.deliver(delivery_id, manual=manual)
+    return attempt.status_code if attempt else None
+
+
+@shared_task(name="alerts.tasks.deliveries_sweep")
+def deliveries_sweep() -> dict[str, int]:
+    """Hand out due webhook deliveries and emails, retry failed digests, mail disabled owners."""
+    due = webhooks.due_deliveries()
+    for delivery_id in due:
+        deliver_webhook.delay(delivery_id)
+    notifications = mail.due_notifications()
+    for notification_id in notifications:
+        send_notification.delay(notification_id)
+    for endpoint_id in mail.endpoints_to_notify():
+        notify_disabled_endpoint.delay(endpoint_id)
+    digests = mail.send_digests(retries_only=True)
+    return {"deliveries": len(due), "emails": len(notifications), "digests": digests}
+
+
+@shared_task(name="alerts.tasks.send_notification")
+def send_notification(notification_id: int) -> bool:
+    """Email one immediate (critical or high) alert notification."""
+    return mail.send_notification(notification_id)
+
+
+@shared_task(name="alerts.tasks.send_digests")
+def send_digests() -> int:
+    """The daily digest of normal and info alerts, one email per follower."""
+    return mail.send_digests()
+
+
+@shared_task(name="alerts.tasks.notify_disabled_endpoint")
+def notify_disabled_endpoint(endpoint_id: str) -> bool:
+    """Tell an endpoint's owner it was disabled (once per disabling)."""
+    return mail.notify_disabled_endpoint(endpoint_id)
+
+
+@shared_task(name="alerts.tasks.run_checks")
+def run_checks() -> int:
+    """The periodic checks; each condition raises at most one open alert."""
+    with audit_context("task", task="run_checks"):
+        return len(checks.run_checks())
+
+
+@shared_task(name="alerts.tasks.canary")
+def canary(sent_at: str | None = None) -> str:
+    """Proof that a worker consumes: stamps WorkerHeartbeat (read by /healthz)."""
+    now = timezone.now()
+    sent = datetime.datetime.fromisoformat(sent_at) if sent_at else now
+    WorkerHeartbeat.objects.update_or_create(
+        name="canary", defaults={"sent_at": sent, "seen_at": now, "hostname": socket.gethostname()}
+    )
+    return now.isoformat()

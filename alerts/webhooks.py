@@ -1,0 +1,388 @@
+"""Webhooks (domain.md §4): endpoints, fan-out of events, signed delivery with retries.
+
+Deliveries follow the Standard Webhooks spec: body = the event JSON,
+`webhook-id` = the event id (the same on every retry: receivers deduplicate
+on it), `webhook-timestamp`, and `webhook-signature` = HMAC-SHA256 with the
+endpoint's `whsec_` secret; during a secret rotation both signatures are sent.
+
+The retry schedule lives in the database (`next_attempt_at`): a delivery is
+attempted while holding its row lock (`SKIP LOCKED`), and the attempt, its
+outcome and the next due time are committed together. A worker killed
+mid-request leaves the row pending and unlocked; the next sweep sends it again
+with the same webhook-id.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import logging
+import random
+import secrets
+import time
+from typing import Any
+from uuid import UUID
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from casetracker.events import Actor
+from casetracker.models import Event
+from casetracker.outbox import kick_on_commit
+from parties.models import Party
+from parties.selectors import redact
+
+from . import targets
+from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+
+RESOURCE_PATHS = {
+    "case": "cases",
+    "party": "parties",
+    "participation": "participations",
+    "representation": "representations",
+    "charge": "charges",
+    "warrant": "warrants",
+    "notice": "notices",
+}
+USER_AGENT = "casetracker-webhooks/1 (Standard Webhooks)"
+
+
+# --- endpoints -----------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def clean_event_types(event_types: Any) -> list[str]:
+    if not isinstance(event_types, list) or not event_types:
+        raise ValidationError({"event_types": "Give a list of event types, e.g. ['warrant.*']."})
+    cleaned = []
+    for pattern in event_types:
+        body = str(pattern).removesuffix("*")
+        if not pattern or "*" in body or len(pattern) > 64 or " " in pattern:
+            raise ValidationError({"event_types": f"'{pattern}' is not an event type pattern."})
+        cleaned.append(str(pattern))
+    return cleaned
+
+
+def clean_url(url: str) -> str:
+    try:
+        targets.check(url)
+    except targets.TargetRefused as exc:
+        raise ValidationError({"url": str(exc)}) from None
+    return url
+
+
+def can_use_webhooks(actor: Actor) -> bool:
+    return actor.has_perm("cases.view_case")
+
+
+def endpoint_create(
+    *, actor: Actor, url: str, event_types: list[str], description: str = ""
+) -> WebhookEndpoint:
+    """Register an endpoint owned by the actor. The URL is checked against SSRF rules now
+    and again at every delivery. The returned instance's `secret` is shown once."""
+    if not can_use_webhooks(actor) or actor.user is None:
+        raise PermissionDenied("Only users who may read cases can register webhooks.")
+    endpoint = WebhookEndpoint(
+        owner=actor.user,
+        url=url,
+        event_types=clean_event_types(event_types),
+        description=description,
+        secret=new_secret(),
+    )
+    endpoint.full_clean()
+    clean_url(url)
+    with actor.audit_context():
+        endpoint.save(force_insert=True)
+    return endpoint
+
+
+def _owned(actor: Actor, endpoint_id: UUID) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    if actor.kind != "system" and not (
+        actor.user and (actor.user.is_superuser or endpoint.owner_id == actor.user.pk)
+    ):
+        raise WebhookEndpoint.DoesNotExist
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_update(
+    *, actor: Actor, endpoint_id: UUID, expected_version: int | None = None, **changes: Any
+) -> WebhookEndpoint:
+    """Change url, event_types, description or active. Re-enabling clears the failure count."""
+    endpoint = _owned(actor, endpoint_id)
+    if expected_version is not None and endpoint.version != expected_version:
+        from casetracker.actions import VersionConflict
+
+        raise VersionConflict(endpoint, expected_version)
+    refused = set(changes) - {"url", "event_types", "description", "active"}
+    if refused:
+        raise ValidationError({name: "This field cannot be changed here." for name in refused})
+    if "url" in changes:
+        clean_url(changes["url"])
+    if "event_types" in changes:
+        changes["event_types"] = clean_event_types(changes["event_types"])
+    for name, value in changes.items():
+        setattr(endpoint, name, value)
+    if changes.get("active") is True:
+        endpoint.consecutive_failures = 0
+        endpoint.disabled_at, endpoint.disabled_reason = None, ""
+    endpoint.full_clean()
+    endpoint.version += 1
+    with actor.audit_context():
+        endpoint.save()
+    if changes.get("active") is True:
+        kick_on_commit("alerts.tasks.deliveries_sweep")
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_delete(*, actor: Actor, endpoint_id: UUID) -> None:
+    _owned(actor, endpoint_id).delete()
+
+
+@transaction.atomic
+def endpoint_rotate_secret(*, actor: Actor, endpoint_id: UUID) -> WebhookEndpoint:
+    """New secret (returned once); the old one also signs for WEBHOOK_SECRET_OVERLAP_HOURS."""
+    endpoint = _owned(actor, endpoint_id)
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = timezone.now() + datetime.timedelta(
+        hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS
+    )
+    endpoint.secret = new_secret()
+    endpoint.version += 1
+    with actor.audit_context():
+        endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
+def delivery_redeliver(*, actor: Actor, delivery_id: UUID) -> WebhookDelivery:
+    """Send a delivery again now (any status), same webhook-id. Needs an active endpoint."""
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+    endpoint = _owned(actor, delivery.endpoint_id)
+    if not endpoint.active:
+        raise ValidationError({"endpoint": "The endpoint is disabled; enable it first."})
+    delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, timezone.now()
+    delivery.save(update_fields=["status", "next_attempt_at"])
+    kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk), True)
+    return delivery
+
+
+# --- fan-out (outbox consumer) ------------------------------------------------------------
+
+
+def fan_out(event: Event) -> list[WebhookDelivery]:
+    """Outbox consumer: queue one delivery per active endpoint that wants `event`.
+
+    Unique per (endpoint, event); the relay's receipt makes a redelivery a no-op.
+    """
+    now = timezone.now()
+    wanted = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(event.type)]
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in wanted],
+        ignore_conflicts=True,
+    )
+    for delivery in WebhookDelivery.objects.filter(event=event, endpoint__in=wanted):
+        kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk))
+    return deliveries
+
+
+# --- payload and signature ----------------------------------------------------------------
+
+
+def event_data_for(event: Event, user: Any) -> dict[str, Any]:
+    """The event's record snapshot as `user` may see it (protected identities redacted)."""
+    data = dict(event.data or {})
+    if event.resource == "party" and data.get("protected"):
+        party = Party(**{k: v for k, v in data.items() if k in {"name", "pseudonym"}})
+        party.protected = True
+        redact(party, user)
+        if getattr(party, "redacted", False):
+            data.update(name=party.pseudonym, name_original="", aliases=[], birth_date="")
+    return data
+
+
+def event_json(event: Event, user: Any) -> dict[str, Any]:
+    """The event as domain.md §3 shows it, rendered for `user`."""
+    return {
+        "id": str(event.id),
+        "seq": event.seq,
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
+        "effective_date": event.effective_date.isoformat(),
+        "actor": {"kind": event.actor_kind, "name": event.actor_name},
+        "subject": {
+            "resource": event.resource,
+            "id": str(event.subject_id),
+            "url": f"/api/v1/{RESOURCE_PATHS.get(event.resource, event.resource)}/"
+            f"{event.subject_id}/",
+        },
+        "case": str(event.case_id) if event.case_id else None,
+        "transition": event.transition,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": event.note,
+        "data": event_data_for(event, user),
+    }
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime.datetime) -> list[str]:
+    keys = [endpoint.secret]
+    if (
+        endpoint.previous_secret
+        and endpoint.previous_secret_expires_at
+        and endpoint.previous_secret_expires_at > now
+    ):
+        keys.append(endpoint.previous_secret)
+    return keys
+
+
+def signed_headers(
+    endpoint: WebhookEndpoint, msg_id: str, body: str, now: datetime.datetime
+) -> dict[str, str]:
+    stamp = now.replace(microsecond=0)
+    signatures = [
+        Webhook(key).sign(msg_id=msg_id, timestamp=stamp, data=body)
+        for key in signing_secrets(endpoint, now)
+    ]
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(stamp.timestamp())),
+        "webhook-signature": " ".join(signatures),
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+    }
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+
+def retry_delay(failed_attempts: int) -> float | None:
+    """Seconds until the next attempt after `failed_attempts` failures; None: give up."""
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    if failed_attempts > len(schedule):
+        return None
+    base = schedule[failed_attempts - 1]
+    jitter = settings.WEBHOOK_RETRY_JITTER
+    return base * random.uniform(1 - jitter, 1 + jitter)
+
+
+def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> DeliveryAttempt:
+    """One HTTP attempt, never following redirects, connected to the pinned checked address."""
+    attempt = DeliveryAttempt(attempted_at=now)
+    started = time.monotonic()
+    try:
+        target = targets.check(endpoint.url)
+    except targets.TargetRefused as exc:
+        attempt.error = f"refused: {exc}"[:500]
+        return attempt
+    attempt.address = target.address
+    body = json.dumps(event_json(event, endpoint.owner), separators=(",", ":"))
+    headers = signed_headers(endpoint, str(event.id), body, now)
+    url = httpx.URL(target.url)
+    default_port = 443 if target.scheme == "https" else 80
+    headers["host"] = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    pinned = url.copy_with(host=target.address)
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    try:
+        with httpx.Client(
+            follow_redirects=False, timeout=settings.WEBHOOK_TIMEOUT, trust_env=False
+        ) as client:
+            response = client.post(pinned, content=body, headers=headers, extensions=extensions)
+            attempt.status_code = response.status_code
+            attempt.response_body = response.text[: settings.WEBHOOK_RESPONSE_KEEP_CHARS]
+    except httpx.TimeoutException:
+        attempt.error = "timeout"
+    except httpx.HTTPError as exc:
+        attempt.error = f"{type(exc).__name__}: {exc}"[:500]
+    attempt.latency_ms = int((time.monotonic() - started) * 1000)
+    return attempt
+
+
+def deliver(delivery_id: UUID | str, manual: bool = False) -> DeliveryAttempt | None:
+    """Attempt a due pending delivery once; None if it is not due, taken, or its endpoint is off.
+
+    The row stays locked during the request, so no other worker sends it at
+    the same time; the attempt and the new state are committed together.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("endpoint", "endpoint__owner", "event")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if delivery is None or not delivery.endpoint.active:
+            return None
+        endpoint = delivery.endpoint
+        attempt = post(endpoint, delivery.event, now)
+        attempt.delivery, attempt.manual = delivery, manual
+        attempt.save()
+        delivery.attempts += 1
+        if attempt.succeeded:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, None
+            delivery.delivered_at = timezone.now()
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        else:
+            record_failure(delivery, endpoint, attempt)
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "delivered_at"])
+    return attempt
+
+
+def record_failure(
+    delivery: WebhookDelivery, endpoint: WebhookEndpoint, attempt: DeliveryAttempt
+) -> None:
+    if attempt.status_code == 410:
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        disable(endpoint, "The receiver answered 410 Gone.")
+        return
+    delay = retry_delay(delivery.attempts)
+    if delay is None:
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+    else:
+        delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    limit = settings.WEBHOOK_DISABLE_AFTER_FAILURES
+    if WebhookEndpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gte=limit).exists():
+        disable(endpoint, f"{limit} consecutive failed attempts.")
+
+
+def disable(endpoint: WebhookEndpoint, reason: str) -> None:
+    """Turn the endpoint off (once) and have its owner emailed after commit."""
+    changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
+        active=False,
+        disabled_at=timezone.now(),
+        disabled_reason=reason[:200],
+        owner_notified_at=None,
+    )
+    if changed:
+        log.warning("Webhook endpoint %s disabled: %s", endpoint.pk, reason)
+        kick_on_commit("alerts.tasks.notify_disabled_endpoint", str(endpoint.pk))
+
+
+def due_deliveries(limit: int = 500) -> list[str]:
+    return [
+        str(pk)
+        for pk in WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=timezone.now(),
+            endpoint__active=True,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    ]
