@@ -380,6 +380,9 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the next attempt is due (pending only)."
     )
+    redelivery_requested = models.BooleanField(
+        default=False, help_text="The next attempt was asked for by hand (redeliver)."
+    )
     created_at = models.DateTimeField(auto_now_add=True, help_text="When it was queued.")
     delivered_at = models.DateTimeField(
         null=True, blank=True, help_text="When a 2xx answer was received."

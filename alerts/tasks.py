@@ -40,9 +40,9 @@ def relay_sweep() -> int:
 
 
 @shared_task(name="alerts.tasks.deliver_webhook")
-def deliver_webhook(delivery_id: str, manual: bool = False) -> int | None:
+def deliver_webhook(delivery_id: str) -> int | None:
     """Attempt one due webhook delivery; returns the HTTP status (None if nothing was sent)."""
-    attempt = webhooks.deliver(delivery_id, manual=manual)
+    attempt = webhooks.deliver(delivery_id)
     return attempt.status_code if attempt else None
 
 

@@ -175,8 +175,9 @@ def delivery_redeliver(*, actor: Actor, delivery_id: UUID) -> WebhookDelivery:
     if not endpoint.active:
         raise ValidationError({"endpoint": "The endpoint is disabled; enable it first."})
     delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, timezone.now()
-    delivery.save(update_fields=["status", "next_attempt_at"])
-    kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk), True)
+    delivery.redelivery_requested = True
+    delivery.save(update_fields=["status", "next_attempt_at", "redelivery_requested"])
+    kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk))
     return delivery
 
 
@@ -279,6 +280,19 @@ def retry_delay(failed_attempts: int) -> float | None:
     return base * random.uniform(1 - jitter, 1 + jitter)
 
 
+_client: httpx.Client | None = None
+
+
+def http_client() -> httpx.Client:
+    """One client per process (created after the worker forks): TLS setup is not free."""
+    global _client
+    if _client is None:
+        # Never follow redirects (a redirect could point inside the network); no proxies
+        # from the environment (the pinned address must be the one connected to).
+        _client = httpx.Client(follow_redirects=False, trust_env=False)
+    return _client
+
+
 def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> DeliveryAttempt:
     """One HTTP attempt, never following redirects, connected to the pinned checked address."""
     attempt = DeliveryAttempt(attempted_at=now)
@@ -297,12 +311,15 @@ def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> Del
     pinned = url.copy_with(host=target.address)
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     try:
-        with httpx.Client(
-            follow_redirects=False, timeout=settings.WEBHOOK_TIMEOUT, trust_env=False
-        ) as client:
-            response = client.post(pinned, content=body, headers=headers, extensions=extensions)
-            attempt.status_code = response.status_code
-            attempt.response_body = response.text[: settings.WEBHOOK_RESPONSE_KEEP_CHARS]
+        response = http_client().post(
+            pinned,
+            content=body,
+            headers=headers,
+            extensions=extensions,
+            timeout=settings.WEBHOOK_TIMEOUT,
+        )
+        attempt.status_code = response.status_code
+        attempt.response_body = response.text[: settings.WEBHOOK_RESPONSE_KEEP_CHARS]
     except httpx.TimeoutException:
         attempt.error = "timeout"
     except httpx.HTTPError as exc:
@@ -311,7 +328,7 @@ def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> Del
     return attempt
 
 
-def deliver(delivery_id: UUID | str, manual: bool = False) -> DeliveryAttempt | None:
+def deliver(delivery_id: UUID | str) -> DeliveryAttempt | None:
     """Attempt a due pending delivery once; None if it is not due, taken, or its endpoint is off.
 
     The row stays locked during the request, so no other worker sends it at
@@ -329,16 +346,25 @@ def deliver(delivery_id: UUID | str, manual: bool = False) -> DeliveryAttempt | 
             return None
         endpoint = delivery.endpoint
         attempt = post(endpoint, delivery.event, now)
-        attempt.delivery, attempt.manual = delivery, manual
+        attempt.delivery, attempt.manual = delivery, delivery.redelivery_requested
         attempt.save()
         delivery.attempts += 1
+        delivery.redelivery_requested = False
         if attempt.succeeded:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, None
             delivery.delivered_at = timezone.now()
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
         else:
             record_failure(delivery, endpoint, attempt)
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "delivered_at"])
+        delivery.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "delivered_at",
+                "redelivery_requested",
+            ]
+        )
     return attempt
 
 

@@ -1,0 +1,130 @@
+"""Fixtures for pipeline tests: committed data (transaction=True), real Redis, workers, receiver.
+
+Workers connect to the pytest-django test database, so every test here uses
+`transactional_db`: the worker only sees committed rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from alerts.models import AlertRule
+from casetracker.celery import app
+from casetracker.roles import sync_roles
+
+from .harness import Receiver, RedisServer, Worker, wait_for
+
+# Fast schedules for tests: sweeps every 0.5 s, retries within seconds.
+WORKER_SETTINGS = {
+    "OUTBOX_SWEEP_SECONDS": "0.5",
+    "DELIVERY_SWEEP_SECONDS": "0.5",
+    "CANARY_SECONDS": "0.5",
+    "CHECKS_SECONDS": "3600",
+    "WEBHOOK_RETRY_SCHEDULE": "0.5,1,2,4",
+    "WEBHOOK_RETRY_JITTER": "0.1",
+    "WEBHOOK_TIMEOUT": "2",
+    "WEBHOOK_DISABLE_AFTER_FAILURES": "50",
+    "EMAIL_RETRY_SCHEDULE": "0.5,1",
+    "WEBHOOKS_ALLOW_PRIVATE": "true",
+    "CONN_MAX_AGE": "0",
+}
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pipeline_db(transactional_db) -> None:
+    """Committed-data tests start from a flushed database: put back roles and default rules."""
+    sync_roles(apps)
+    if not AlertRule.objects.exists():
+        seed = importlib.import_module("alerts.migrations.0004_default_rules")
+        seed.seed(apps, None)
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "mail"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer, settings) -> Iterator[RedisServer]:
+    """This process kicks tasks to the throwaway Redis (and only there)."""
+    from casetracker import outbox
+
+    settings.OUTBOX_KICKS = True
+    previous = app.conf.broker_url
+    app.conf.broker_url = redis_server.url
+    outbox._broker_down_until = 0.0
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
+    yield redis_server
+    app.conf.broker_url = previous
+
+
+@pytest.fixture
+def worker_env(broker: RedisServer, mail_dir: Path, settings) -> dict[str, str]:
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        **WORKER_SETTINGS,
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker.url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+
+
+@pytest.fixture
+def start_worker(worker_env, tmp_path: Path, pipeline_db) -> Iterator:
+    """Start workers (`start_worker(**env overrides)`); all are stopped after the test."""
+    started: list[Worker] = []
+
+    def start(beat: bool = True, wait: bool = True, **overrides: str) -> Worker:
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = Worker({**worker_env, **overrides}, log, beat=beat)
+        worker.start()
+        started.append(worker)
+        if wait:
+            wait_for_canary(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def wait_for_canary(worker: Worker) -> None:
+    from alerts.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.all().delete()
+    app.send_task("alerts.tasks.canary")
+
+    def seen() -> bool:
+        assert worker.process and worker.process.poll() is None, worker.log_path.read_text()
+        return WorkerHeartbeat.objects.filter(name="canary").exists()
+
+    wait_for(seen, 60, "the worker's canary")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    server.start()
+    yield server
+    server.stop()
