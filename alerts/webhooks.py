@@ -35,23 +35,12 @@ from standardwebhooks.webhooks import Webhook
 from casetracker.events import Actor
 from casetracker.models import Event
 from casetracker.outbox import kick_on_commit
-from parties.models import Party
-from parties.selectors import redact
 
 from . import targets
 from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 
-RESOURCE_PATHS = {
-    "case": "cases",
-    "party": "parties",
-    "participation": "participations",
-    "representation": "representations",
-    "charge": "charges",
-    "warrant": "warrants",
-    "notice": "notices",
-}
 USER_AGENT = "casetracker-webhooks/1 (Standard Webhooks)"
 
 
@@ -203,40 +192,13 @@ def fan_out(event: Event) -> list[WebhookDelivery]:
 # --- payload and signature ----------------------------------------------------------------
 
 
-def event_data_for(event: Event, user: Any) -> dict[str, Any]:
-    """The event's record snapshot as `user` may see it (protected identities redacted)."""
-    data = dict(event.data or {})
-    if event.resource == "party" and data.get("protected"):
-        party = Party(**{k: v for k, v in data.items() if k in {"name", "pseudonym"}})
-        party.protected = True
-        redact(party, user)
-        if getattr(party, "redacted", False):
-            data.update(name=party.pseudonym, name_original="", aliases=[], birth_date="")
-    return data
-
-
 def event_json(event: Event, user: Any) -> dict[str, Any]:
-    """The event as domain.md §3 shows it, rendered for `user`."""
-    return {
-        "id": str(event.id),
-        "seq": event.seq,
-        "type": event.type,
-        "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
-        "effective_date": event.effective_date.isoformat(),
-        "actor": {"kind": event.actor_kind, "name": event.actor_name},
-        "subject": {
-            "resource": event.resource,
-            "id": str(event.subject_id),
-            "url": f"/api/v1/{RESOURCE_PATHS.get(event.resource, event.resource)}/"
-            f"{event.subject_id}/",
-        },
-        "case": str(event.case_id) if event.case_id else None,
-        "transition": event.transition,
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "note": event.note,
-        "data": event_data_for(event, user),
-    }
+    """The event exactly as the API's feed shows it to `user` (protected identities redacted)."""
+    from casetracker.api.events import EventSerializer, hidden_parties
+
+    context = {"hidden_parties": hidden_parties([event], user)}
+    data: Any = EventSerializer(event, context=context).data
+    return data
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now: datetime.datetime) -> list[str]:

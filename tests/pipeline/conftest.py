@@ -10,6 +10,7 @@ import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -62,18 +63,19 @@ def mail_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def broker(redis_server: RedisServer, settings) -> Iterator[RedisServer]:
+def broker(redis_server: RedisServer, settings, monkeypatch) -> Iterator[RedisServer]:
     """This process kicks tasks to the throwaway Redis (and only there)."""
     from casetracker import outbox
 
     settings.OUTBOX_KICKS = True
-    previous = app.conf.broker_url
-    app.conf.broker_url = redis_server.url
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url)
+    assert app.conf.broker_write_url == redis_server.url
     outbox._broker_down_until = 0.0
     with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()
+        channel: Any = conn.default_channel
+        channel.client.flushdb()
     yield redis_server
-    app.conf.broker_url = previous
 
 
 @pytest.fixture

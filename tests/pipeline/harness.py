@@ -50,9 +50,10 @@ class RedisServer:
     """A throwaway redis-server on a free port (no persistence), stoppable and restartable."""
 
     def __init__(self) -> None:
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
+        binary = shutil.which("redis-server")
+        if binary is None:
             raise RuntimeError("redis-server is not installed (see .ci/run)")
+        self.binary = binary
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -94,7 +95,7 @@ class RedisServer:
 
 
 class Worker:
-    """A real `celery -A casetracker worker` subprocess (with embedded beat unless beat=False)."""
+    """A real `celery -A casetracker worker` subprocess (embedded beat unless beat=False)."""
 
     def __init__(self, env: dict[str, str], log_path: Path, beat: bool = True) -> None:
         self.env, self.log_path, self.beat = env, log_path, beat

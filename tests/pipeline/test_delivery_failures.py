@@ -64,7 +64,7 @@ def test_a_worker_killed_mid_delivery_delivers_on_restart_with_the_same_webhook_
     assert [a.status_code for a in delivery.attempt_log.all()] == [200]
 
 
-def test_a_failing_receiver_is_retried_with_backoff_then_disabled_its_owner_emailed_and_redelivery_works(
+def test_a_failing_receiver_is_retried_with_backoff_disabled_its_owner_emailed_and_redelivery_works(
     start_worker, receiver, mail_dir, settings, issued
 ):
     settings.WEBHOOKS_ALLOW_PRIVATE = True

@@ -1,0 +1,271 @@
+"""`/api/v1/alerts/` (read, acknowledge, resolve) and `/api/v1/webhooks/` (domain.md §4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casetracker.api.authentication import actor_for
+from casetracker.api.filters import Param
+from casetracker.api.pagination import CursorPagination
+from casetracker.api.permissions import Authenticated
+from casetracker.api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
+
+from . import selectors, webhooks
+from .actions import alert_transition
+from .models import (
+    Alert,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Severity,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from .workflows import ALERT
+
+# --- alerts ----------------------------------------------------------------------------------
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    event = serializers.UUIDField(
+        source="event.id", allow_null=True, default=None, help_text="The event that raised it."
+    )
+    case = serializers.UUIDField(source="case_id", allow_null=True, help_text="The case, if any.")
+    subject = serializers.SerializerMethodField(help_text="The record it is about.")
+    acknowledged_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who acknowledged it."
+    )
+    resolved_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who resolved it."
+    )
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="Transitions you may perform now."
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "version",
+            "created_at",
+            "updated_at",
+            "severity",
+            "title",
+            "message",
+            "event",
+            "condition",
+            "case",
+            "subject",
+            "status",
+            "allowed_transitions",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+    def get_subject(self, alert: Alert) -> dict[str, Any] | None:
+        if not alert.subject_id:
+            return None
+        return {"resource": alert.subject_resource, "id": str(alert.subject_id)}
+
+    def get_allowed_transitions(self, alert: Alert) -> list[str]:
+        request = self.context.get("request")
+        if not (request and request.user.has_perm(ALERT.permission)):
+            return []
+        return [t.name for t in ALERT.allowed_from(alert.status)]
+
+
+class AlertViewSet(TransitionsMixin, RecordViewSet):
+    """Alerts raised by events and periodic checks. Acknowledge and resolve through
+    `transitions/` (`{"transition": "acknowledge"}`); these are audited, never events."""
+
+    queryset_model = Alert
+    selector = selectors.alerts_visible_to
+    serializer_class = AlertSerializer
+    ordering_fields = ["created_at", "updated_at"]
+    filters = [
+        Param("status", "status", "choice", "Alert status.", ALERT.states, many=True),
+        Param("severity", "severity", "choice", "Severity.", Severity.values, many=True),
+        Param("case", "case_id", "uuid", "Only alerts about this case."),
+        Param("subject", "subject_id", "uuid", "Only alerts about this record."),
+    ]
+
+    def transition_record(self, pk: Any, **kwargs: Any) -> Any:
+        return alert_transition(alert_id=pk, transition=kwargs["transition"], actor=kwargs["actor"])
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    owner: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Whose endpoint it is."
+    )
+    event_types = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        help_text="Event types to send; a trailing * matches a prefix (warrant.*, *).",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "version",
+            "created_at",
+            "updated_at",
+            "owner",
+            "url",
+            "description",
+            "event_types",
+            "active",
+            "disabled_at",
+            "disabled_reason",
+            "consecutive_failures",
+            "previous_secret_expires_at",
+        ]
+        read_only_fields = [
+            "id",
+            "version",
+            "created_at",
+            "updated_at",
+            "owner",
+            "disabled_at",
+            "disabled_reason",
+            "consecutive_failures",
+            "previous_secret_expires_at",
+        ]
+
+
+class WebhookWithSecretSerializer(WebhookSerializer):
+    """Returned by create and rotate-secret only: the signing secret, shown this once."""
+
+    secret = serializers.CharField(read_only=True, help_text="Signing secret (whsec_...).")
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = [
+            "attempted_at",
+            "address",
+            "status_code",
+            "error",
+            "latency_ms",
+            "response_body",
+            "manual",
+        ]
+        read_only_fields = fields
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    event = serializers.UUIDField(source="event.id", help_text="The event sent (webhook-id).")
+    event_type = serializers.CharField(source="event.type", help_text="Its type.")
+    attempt_log = AttemptSerializer(many=True, read_only=True, help_text="Every attempt.")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "event_type",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+            "attempt_log",
+        ]
+        read_only_fields = fields
+
+
+class WebhookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your webhook endpoints (an admin sees everyone's). Deliveries follow the Standard
+    Webhooks spec; see docs/operations.md for a receiver's verification snippet."""
+
+    serializer_class = WebhookSerializer
+    permission_classes = [Authenticated]
+    pagination_class = CursorPagination
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.webhooks_visible_to(self.request.user)
+
+    def render(self, endpoint: WebhookEndpoint, serializer=WebhookSerializer, code: int = 200):
+        return Response(serializer(endpoint, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(request=WebhookSerializer, responses={201: WebhookWithSecretSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = WebhookSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = webhooks.endpoint_create(actor=actor_for(request), **serializer.validated_data)
+        return self.render(endpoint, WebhookWithSecretSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(request=WebhookSerializer, responses=WebhookSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        endpoint = self.get_object()
+        serializer = WebhookSerializer(endpoint, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        endpoint = webhooks.endpoint_update(
+            actor=actor_for(request), endpoint_id=endpoint.pk, **serializer.validated_data
+        )
+        return self.render(endpoint)
+
+    def perform_destroy(self, instance: WebhookEndpoint) -> None:
+        webhooks.endpoint_delete(actor=actor_for(self.request), endpoint_id=instance.pk)
+
+    @extend_schema(request=None, responses=WebhookWithSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new secret, shown once; the old one also signs for WEBHOOK_SECRET_OVERLAP_HOURS."""
+        endpoint = webhooks.endpoint_rotate_secret(
+            actor=actor_for(request), endpoint_id=self.get_object().pk
+        )
+        return self.render(endpoint, WebhookWithSecretSerializer)
+
+    @extend_schema(responses=DeliverySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="deliveries")
+    def deliveries(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Deliveries to this endpoint, newest first, each with its attempt log."""
+        endpoint = self.get_object()
+        queryset = selectors.deliveries_of(endpoint)
+        status_filter = request.query_params.get("status")
+        if status_filter in DeliveryStatus.values:
+            queryset = queryset.filter(status=status_filter)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(queryset, request, self)
+        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"deliveries/(?P<delivery_id>{UUID_PATTERN})/redeliver",
+    )
+    def redeliver(self, request: Request, delivery_id: str, *args: Any, **kwargs: Any):
+        """Send the delivery again now, with the same webhook-id (the endpoint must be active)."""
+        endpoint = self.get_object()
+        delivery = selectors.deliveries_of(endpoint).get(pk=delivery_id)
+        delivery = webhooks.delivery_redeliver(actor=actor_for(request), delivery_id=delivery.pk)
+        fresh = selectors.deliveries_of(endpoint).get(pk=delivery.pk)
+        return Response(DeliverySerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
+
+
+def register(router: Any) -> None:
+    router.register("alerts", AlertViewSet, basename="alert")
+    router.register("webhooks", WebhookViewSet, basename="webhook")
