@@ -42,6 +42,9 @@ pytest: setup
 
 test: lint typecheck migrations-check pytest
 
+bench: setup
+	$(BIN)/python bench/pipeline.py
+
 docs: setup
 	$(BIN)/python manage.py workflow_docs
 

@@ -97,8 +97,11 @@ class RedisServer:
 class Worker:
     """A real `celery -A casetracker worker` subprocess (embedded beat unless beat=False)."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, beat: bool = True) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, beat: bool = True, concurrency: int = 2
+    ) -> None:
         self.env, self.log_path, self.beat = env, log_path, beat
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -131,7 +134,7 @@ class Worker:
         )
 
     def kill(self) -> None:
-        """SIGKILL the whole worker (main process, pool children, beat): nothing gets to clean up."""
+        """SIGKILL the whole worker (main process, pool children, beat): no clean-up at all."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)

@@ -1,0 +1,165 @@
+"""Benchmark (not a test): commit → alert and commit → webhook received, at a sustained rate.
+
+`make bench` runs it: its own database (ct_bench), its own throwaway redis-server,
+real `celery worker` processes with beat, and an HTTP receiver on loopback.
+It makes RATE case transitions per second for SECONDS seconds through the
+actions (each commits one Event), then waits until every alert exists and
+every webhook arrived, and prints p50/p99 latencies (also bench/results.json).
+
+Environment: BENCH_RATE (50), BENCH_SECONDS (60), BENCH_CONCURRENCY (4 worker
+processes), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/ct_bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RATE = float(os.environ.get("BENCH_RATE", 50))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
+CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "4")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    from tests.pipeline.harness import Receiver, RedisServer, Worker, wait_for
+
+    redis = RedisServer()
+    redis.start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": redis.url,
+        "WEBHOOKS_ALLOW_PRIVATE": "true",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_SETTINGS_MODULE": "casetracker.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    manage = [str(ROOT / ".venv/bin/python"), str(ROOT / "manage.py")]
+    subprocess.run([*manage, "ensure_database"], check=True, env=env, cwd=ROOT)
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], check=True, env=env, cwd=ROOT)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from alerts.models import Alert, WebhookDelivery, WebhookEndpoint
+    from alerts.webhooks import endpoint_create
+    from cases.actions import case_transition
+    from casetracker.events import Actor
+    from tests import builders
+
+    receiver = Receiver()
+    receiver.start()
+    system = Actor.system("bench")
+    owner, _ = User.objects.get_or_create(username="bench-client", defaults={"is_active": True})
+    WebhookEndpoint.objects.filter(owner=owner).update(active=False)
+    owner.is_superuser = True  # may read everything (the webhook renders events for it)
+    owner.save()
+    endpoint = endpoint_create(
+        actor=Actor.for_user(owner), url=receiver.url("/bench"), event_types=["case.*"]
+    )
+    receiver.secret = endpoint.secret
+    cases = []
+    for _ in range(20):
+        case = builders.case(system, reference=f"BENCH-{time.time_ns()}")
+        case_transition(case_id=case.pk, transition="open_investigation", actor=system)
+        cases.append(case.pk)
+
+    log_dir = Path(tempfile.mkdtemp(prefix="ct-bench-"))
+    worker = Worker(
+        {**env, "CONN_MAX_AGE": "60"}, log_dir / "worker.log", concurrency=int(CONCURRENCY)
+    )
+    worker.start()
+    from alerts.models import WorkerHeartbeat
+
+    wait_for(lambda: WorkerHeartbeat.objects.filter(name="canary").exists(), 60, "the worker")
+    time.sleep(3)  # let the relay catch up with the setup events
+
+    committed: dict[str, float] = {}
+    states = dict.fromkeys(cases, "investigation")
+    total = int(RATE * SECONDS)
+    start = time.monotonic()
+    late = 0
+    for n in range(total):
+        due = start + n / RATE
+        pause = due - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            late += 1
+        case_id = cases[n % len(cases)]
+        move = "suspend" if states[case_id] == "investigation" else "resume"
+        _, event = case_transition(case_id=case_id, transition=move, actor=system)
+        committed[str(event.id)] = time.time()
+        states[case_id] = "suspended" if move == "suspend" else "investigation"
+    elapsed = time.monotonic() - start
+
+    ids = list(committed)
+    wait_for(lambda: Alert.objects.filter(event__id__in=ids).count() == total, 300, "every alert")
+    wait_for(lambda: len(set(receiver.ids("/bench")) & set(ids)) == total, 300, "every webhook")
+    alert_lat = [
+        (a.created_at.timestamp() - committed[str(eid)]) * 1000
+        for a, eid in (
+            (a, a.event.id) for a in Alert.objects.filter(event__id__in=ids).select_related("event")
+        )
+    ]
+    first_seen: dict[str, float] = {}
+    for r in receiver.received:
+        first_seen.setdefault(r.headers["webhook-id"], r.at)
+    hook_lat = [(first_seen[i] - committed[i]) * 1000 for i in ids]
+    duplicates = len(receiver.ids("/bench")) - len(set(receiver.ids("/bench")))
+    failed = WebhookDelivery.objects.filter(event__id__in=ids).exclude(status="succeeded").count()
+    worker.stop()
+    receiver.stop()
+    redis.stop()
+
+    result = {
+        "transitions": total,
+        "target_rate_per_s": RATE,
+        "achieved_rate_per_s": round(total / elapsed, 1),
+        "late_transitions": late,
+        "worker_processes": int(CONCURRENCY),
+        "alert_ms": {
+            "p50": round(percentile(alert_lat, 50), 1),
+            "p99": round(percentile(alert_lat, 99), 1),
+            "max": round(max(alert_lat), 1),
+            "mean": round(statistics.mean(alert_lat), 1),
+        },
+        "webhook_ms": {
+            "p50": round(percentile(hook_lat, 50), 1),
+            "p99": round(percentile(hook_lat, 99), 1),
+            "max": round(max(hook_lat), 1),
+            "mean": round(statistics.mean(hook_lat), 1),
+        },
+        "webhook_duplicates": duplicates,
+        "deliveries_not_succeeded": failed,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    print(
+        f"commit → alert   p50 {result['alert_ms']['p50']} ms  p99 {result['alert_ms']['p99']} ms"
+        f"  (target p99 < 1000 ms)\n"
+        f"commit → webhook p50 {result['webhook_ms']['p50']} ms  "
+        f"p99 {result['webhook_ms']['p99']} ms  (target p99 < 2000 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
