@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import string
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -66,30 +68,25 @@ def parties_of(event: Event) -> list[UUID]:
     return ids
 
 
-class _Blank(dict):
+class Placeholders(dict):
+    """Title placeholders of one event, each computed only if a title uses it."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        if not self.get("_described"):
+            self.update(describe(self.event), _described="yes")
+        return dict.get(self, key, "{" + key + "}")
 
 
 def describe(event: Event) -> dict[str, str]:
     """Placeholders for rule titles (see AlertRule.title)."""
     data = event.data or {}
-    party_ids = parties_of(event)
-    parties = {p.pk: p for p in Party.objects.filter(pk__in=party_ids)}
-    main = parties.get(party_ids[0]) if party_ids else None
-    case = Case.objects.filter(pk=event.case_id).first() if event.case_id else None
     reference = str(data.get("reference") or data.get("interpol_id") or "")
     kind = str(data.get("kind") or "")
-    subject = party_label(main) if main else (case.title if case else event.resource)
-    if event.resource == "case" and case:
-        subject = case.title
-    record = f"{event.resource.title()} {reference}".strip()
-    if event.resource == "charge":
-        record = f"Charge '{data.get('label', '')}'"
-    return {
-        "subject": subject,
-        "record": record,
-        "case": case.reference if case else "",
+    values = {
         "kind": kind.replace("_", " ").title(),
         "reference": reference,
         "type": event.type,
@@ -97,19 +94,42 @@ def describe(event: Event) -> dict[str, str]:
         "from_status": event.from_status.replace("_", " "),
         "to_status": event.to_status.replace("_", " "),
         "resource": event.resource.title(),
+        "record": f"{event.resource.title()} {reference}".strip(),
     }
+    if event.resource == "charge":
+        values["record"] = f"Charge '{data.get('label', '')}'"
+    party_ids = parties_of(event)
+    main = Party.objects.filter(pk=party_ids[0]).first() if party_ids else None
+    case = Case.objects.filter(pk=event.case_id).first() if event.case_id else None
+    values["case"] = case.reference if case else ""
+    values["subject"] = party_label(main) if main else (case.title if case else event.resource)
+    if event.resource == "case" and case:
+        values["subject"] = case.title
+    return values
 
 
-def render(template: str, values: dict[str, str]) -> str:
+def render(template: str, values: Mapping[str, str]) -> str:
     try:
-        title = string.Formatter().vformat(template, (), _Blank(values))
+        title = string.Formatter().vformat(template, (), values)
     except (ValueError, IndexError):
         title = template  # a malformed template still raises the alert, untouched
     return " ".join(title.split())[:300]
 
 
+RULES_TTL_SECONDS = 5.0
+_rules: tuple[float, list[AlertRule]] = (0.0, [])
+
+
+def enabled_rules() -> list[AlertRule]:
+    """The rule table, re-read at most every few seconds (it is read for every event)."""
+    global _rules
+    if time.monotonic() - _rules[0] > RULES_TTL_SECONDS:
+        _rules = (time.monotonic(), list(AlertRule.objects.filter(enabled=True)))
+    return _rules[1]
+
+
 def matching_rule(event: Event) -> AlertRule | None:
-    for rule in AlertRule.objects.filter(enabled=True).order_by("priority", "id"):
+    for rule in sorted(enabled_rules(), key=lambda r: (r.priority, r.id)):
         if rule.matches(event.type, event.data or {}):
             return rule
     return None
@@ -133,11 +153,10 @@ def raise_for_event(event: Event) -> Alert | None:
     rule = matching_rule(event)
     if rule is None or not rule.raises:
         return None
-    values = describe(event)
     alert = Alert.objects.create(
         event=event,
         severity=rule.severity,
-        title=render(rule.title, values),
+        title=render(rule.title, Placeholders(event)),
         message=event_message(event),
         case_id=event.case_id,
         subject_resource=event.resource,
@@ -203,6 +222,8 @@ def notify(alert: Alert, party_ids: list[UUID]) -> list[Notification]:
         Notification(alert=alert, user=user, digest=digest, next_attempt_at=None if digest else now)
         for user in recipients(alert, party_ids)
     ]
+    if not queued:
+        return []
     created = Notification.objects.bulk_create(queued, ignore_conflicts=True)
     if not digest:
         for notification in Notification.objects.filter(alert=alert, digest=False):

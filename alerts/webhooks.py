@@ -180,11 +180,15 @@ def fan_out(event: Event) -> list[WebhookDelivery]:
     """
     now = timezone.now()
     wanted = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(event.type)]
+    if not wanted:
+        return []
+    # No conflict is possible (the relay runs this once per event), so the ids made
+    # here are the stored ones; were one ignored, the delivery sweep would send it.
     deliveries = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in wanted],
         ignore_conflicts=True,
     )
-    for delivery in WebhookDelivery.objects.filter(event=event, endpoint__in=wanted):
+    for delivery in deliveries:
         kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk))
     return deliveries
 

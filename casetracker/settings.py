@@ -162,7 +162,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="casetracker")
 # Pipeline (alerts/, casetracker/outbox.py): sweeps find what a lost kick missed.
 OUTBOX_KICKS = env.bool("OUTBOX_KICKS", default=True)  # off: rely on the sweeps alone
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
-OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=200)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=50)
 OUTBOX_CONSUMERS = {
     "alerts": "alerts.flags.raise_for_event",
     "webhooks": "alerts.webhooks.fan_out",
