@@ -116,19 +116,30 @@ class Event(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-            # Gap-free feed (casetracker.selectors.feed_events_visible_to): take our own
-            # transaction id *before* the seq, then note which ids existed after it. Any
-            # transaction holding a lower seq had its id by then, so once all ids below
-            # `horizon` have finished, nothing can still commit an event below this one.
-            # (Each insert draws two seq values: seq grows, with gaps.)
+            # Gap-free feed (casetracker.selectors.feed_events_visible_to). Take our own
+            # transaction id *before* the seq; then `horizon` = 1 + the highest id of any
+            # transaction running now (each holds a lock on its own id; ids are 32-bit there,
+            # widened with our epoch). Any transaction that took a lower seq had its id by
+            # then, so once every id below `horizon` has finished, no lower seq can appear.
+            # (Snapshots cannot give this: their xmax is 1 + the last *completed* id.)
+            # Each insert draws two seq values: seq grows, with gaps.
             pgtrigger.Trigger(
                 name="feed_horizon",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert,
+                declare=[("own", "bigint"), ("low", "bigint")],
                 func="""
-                NEW.txid := txid_current();
+                own := txid_current();
+                low := own % 4294967296;
+                NEW.txid := own;
                 NEW.seq := nextval(pg_get_serial_sequence(TG_TABLE_NAME, 'seq'));
-                NEW.horizon := txid_snapshot_xmax(txid_current_snapshot());
+                SELECT 1 + greatest(own, max(
+                    CASE WHEN x - low > 2147483648 THEN own - low - 4294967296 + x
+                         WHEN low - x > 2147483648 THEN own - low + 4294967296 + x
+                         ELSE own - low + x END))
+                  INTO NEW.horizon
+                  FROM (SELECT transactionid::text::bigint AS x FROM pg_locks
+                        WHERE locktype = 'transactionid') AS running;
                 RETURN NEW;
                 """,
             ),

@@ -75,6 +75,7 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
             "immunity_risk",
         ]
         read_only_fields = [*READ_ONLY, "issued_on"]
+        validators: list = []  # uniqueness is the action's (and the database's) to report
 
     def get_immunity_risk(self, warrant: Warrant) -> bool:
         # Computed from the real positions (prefetched), even when the subject is shown
@@ -163,6 +164,7 @@ class NoticeSerializer(WorkflowFieldsMixin, StrictModelSerializer):
             "allowed_transitions",
         ]
         read_only_fields = [*READ_ONLY, "published_on", "public_listing"]
+        validators: list = []
 
 
 class NoticeUpdateSerializer(NoticeSerializer):

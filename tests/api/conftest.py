@@ -7,6 +7,14 @@ from rest_framework.test import APIClient
 from casetracker.api.keys import api_key_create
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    # Personas get passwords; the production hasher's cost is not what these tests test.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     cache.clear()

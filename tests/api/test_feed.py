@@ -1,0 +1,185 @@
+"""The change feed: ascending seq, filters, and never skipping an event that commits late."""
+
+import json
+import time
+import uuid
+
+import psycopg
+import pytest
+from django.db import connection
+
+from warrants.actions import warrant_transition
+
+# The feed serves only committed events (see feed_events_visible_to): these tests commit.
+committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def settle(limit: float = 60.0) -> None:
+    """Wait until transactions elsewhere on the server (other test runs) no longer hold back
+    what this test committed: the feed waits for every older transaction, by design."""
+    deadline = time.monotonic() + limit
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT coalesce(max(horizon), 0) <= txid_snapshot_xmin(txid_current_snapshot())"
+                " FROM casetracker_event"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+
+
+def feed(client, query="", settled=True):
+    if settled and connection.get_autocommit():
+        settle()
+    r = client.get(f"/api/v1/events/{query}")
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
+@committing
+def test_the_feed_is_in_seq_order_and_resumes_after_a_seq(world, as_viewer):
+    everything = feed(as_viewer, "?page_size=200")["results"]
+    seqs = [e["seq"] for e in everything]
+    assert seqs == sorted(seqs) and len(seqs) > 4
+    first = feed(as_viewer, "?page_size=3")
+    assert [e["seq"] for e in first["results"]] == seqs[:3]
+    rest = as_viewer.get(first["next"]).json()["results"]
+    assert [e["seq"] for e in rest] == seqs[3:6]
+    assert [e["seq"] for e in feed(as_viewer, f"?after={seqs[-2]}")["results"]] == seqs[-1:]
+
+
+@committing
+def test_the_feed_filters_by_type_prefix_case_and_resource(world, system, as_viewer):
+    warrant_transition(
+        warrant_id=world.warrant.pk, transition="issue", actor=system, effective_date="2023-11-14"
+    )
+    types = {e["type"] for e in feed(as_viewer, "?type=warrant.*")["results"]}
+    assert types == {"warrant.created", "warrant.issued"}
+    exact = feed(as_viewer, "?type=warrant.issued,notice.created")["results"]
+    assert {e["type"] for e in exact} == {"warrant.issued", "notice.created"}
+    in_case = feed(as_viewer, f"?case={world.case.pk}")["results"]
+    assert in_case and all(e["case"] == str(world.case.pk) for e in in_case)
+    parties = feed(as_viewer, "?resource=party")["results"]
+    assert parties and {e["subject"]["resource"] for e in parties} == {"party"}
+
+
+@committing
+def test_an_event_shows_who_what_and_the_record(world, system, as_viewer):
+    warrant_transition(
+        warrant_id=world.warrant.pk,
+        transition="issue",
+        actor=system,
+        effective_date="2023-11-14",
+        note="Signed by the judges",
+    )
+    event = feed(as_viewer, "?type=warrant.issued")["results"][0]
+    assert event["subject"] == {
+        "resource": "warrant",
+        "id": str(world.warrant.pk),
+        "url": f"/api/v1/warrants/{world.warrant.pk}/",
+    }
+    assert (event["transition"], event["from_status"], event["to_status"]) == (
+        "issue",
+        "requested",
+        "issued",
+    )
+    assert (event["effective_date"], event["note"], event["actor"]["kind"]) == (
+        "2023-11-14",
+        "Signed by the judges",
+        "system",
+    )
+    assert event["data"]["status"] == "issued"
+
+
+# --- Out-of-order commits -------------------------------------------------------------------
+
+
+def connect() -> psycopg.Connection:
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params)
+
+
+def append_event(conn: psycopg.Connection, type: str) -> int:
+    row = conn.execute(
+        """INSERT INTO casetracker_event (id, type, occurred_at, effective_date, actor_kind,
+               actor_name, resource, subject_id, transition, from_status, to_status, note, data)
+           VALUES (%s, %s, now(), current_date, 'system', 'test', 'case', %s, '', '', '', '', %s)
+           RETURNING seq""",
+        (uuid.uuid4(), type, uuid.uuid4(), json.dumps({})),
+    ).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def served(client, settled=True) -> list[str]:
+    return [e["type"] for e in feed(client, "?type=test.*", settled)["results"]]
+
+
+@committing
+@pytest.mark.parametrize("slow_starts_first", [True, False])
+def test_the_feed_never_skips_an_event_committed_after_a_later_one(
+    viewer, as_viewer, slow_starts_first
+):
+    """Transaction `slow` takes a lower seq than `fast`, but `fast` commits first.
+
+    Whichever transaction got its id first, the feed must not serve `fast`'s
+    event (seq n+1) while `slow`'s (seq n) can still commit: a client that read
+    up to n+1 would never see n.
+    """
+    slow, fast = connect(), connect()
+    try:
+        first, second = (slow, fast) if slow_starts_first else (fast, slow)
+        first.execute("SELECT txid_current()")  # transaction ids in this order
+        second.execute("SELECT txid_current()")
+        low = append_event(slow, "test.slow")
+        high = append_event(fast, "test.fast")
+        assert low < high
+        fast.commit()
+        # test.fast is visible in the table, but held back while test.slow may still commit.
+        assert served(as_viewer, settled=False) == []
+        seen = feed(as_viewer, "?page_size=200", settled=False)["results"]
+        last_read = seen[-1]["seq"] if seen else 0
+        slow.commit()
+        assert served(as_viewer) == ["test.slow", "test.fast"]
+        resumed = [e["type"] for e in feed(as_viewer, f"?after={last_read}")["results"]]
+        assert resumed[-2:] == ["test.slow", "test.fast"]
+    finally:
+        slow.close()
+        fast.close()
+
+
+@committing
+def test_a_rolled_back_event_does_not_hold_the_feed(viewer, as_viewer):
+    slow, fast = connect(), connect()
+    try:
+        append_event(slow, "test.slow")
+        append_event(fast, "test.fast")
+        fast.commit()
+        assert served(as_viewer, settled=False) == []
+        slow.rollback()
+        assert served(as_viewer) == ["test.fast"]
+    finally:
+        slow.close()
+        fast.close()
+
+
+@committing
+def test_the_feed_redacts_protected_parties_even_in_events_from_before_protection(
+    world, as_viewer, as_lawyer
+):
+    from tests.api.conftest import SECRET_NAME
+
+    def party_events(client):
+        return feed(client, f"?subject={world.witness.pk}")["results"]
+
+    assert [e["data"]["name"] for e in party_events(as_viewer)] == ["Witness W-1"]
+    assert [e["data"]["name"] for e in party_events(as_lawyer)] == [SECRET_NAME]
+    assert SECRET_NAME not in as_viewer.get("/api/v1/events/?page_size=200").content.decode()
+
+
+def test_events_of_an_open_transaction_are_not_served_yet(world, as_viewer):
+    """Inside one transaction (like this test) nothing it wrote is in the feed before commit."""
+    assert feed(as_viewer)["results"] == []
