@@ -1,0 +1,68 @@
+"""The alerts inbox: filter, acknowledge, resolve (htmx swaps the row in place)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casetracker.events import Actor
+from casetracker.web import records, vocabulary
+from casetracker.web.views import safe_next
+from casetracker.workflow import InvalidTransition
+
+from .actions import alert_transition
+from .forms import AlertFilterForm
+
+PAGE_SIZE = 30
+
+
+def _may_move(user) -> bool:
+    return user.has_perm("alerts.change_alert")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    alerts = records.RESOURCES["alert"].visible(request.user)
+    form = AlertFilterForm(request.GET or None)
+    status = severity = ""
+    if form.is_valid():
+        status, severity = form.cleaned_data["status"], form.cleaned_data["severity"]
+        if form.cleaned_data["case"]:
+            alerts = alerts.filter(case_id=form.cleaned_data["case"])
+    if status == "":
+        alerts = alerts.exclude(status="resolved")
+    elif status != "all":
+        alerts = alerts.filter(status=status)
+    if severity:
+        alerts = alerts.filter(severity=severity)
+    page = Paginator(alerts.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "alerts/inbox.html",
+        {"form": form, "page": page, "may_move": _may_move(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
+    if not _may_move(request.user):
+        raise PermissionDenied
+    alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
+    try:
+        alert = alert_transition(
+            alert_id=alert.pk, transition=transition, actor=Actor.for_user(request.user)
+        )
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    if getattr(request, "htmx", False):
+        return render(
+            request, "alerts/_row.html", {"alert": alert, "may_move": True, "swapped": True}
+        )
+    messages.success(request, _("Alert %(what)s.") % {"what": vocabulary.term(alert.status)})
+    return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))

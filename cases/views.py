@@ -1,0 +1,137 @@
+"""Case pages: list with filters, the case page (everything about one proceeding), create, edit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from casetracker.actions import VersionConflict
+from casetracker.events import Actor
+from casetracker.selectors import events_visible_to
+from casetracker.web import pictures, records
+from casetracker.web.views import apply_errors, conflict_message, transition_forms
+from warrants.selectors import notices_visible_to, warrants_visible_to
+
+from . import selectors, workflows
+from .actions import case_create, case_update
+from .forms import CaseFilterForm, CaseForm
+from .models import Role
+
+PAGE_SIZE = 20
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_visible_to(request.user)
+    codes = sorted({str(c) for c in cases.values_list("jurisdiction", flat=True)})
+    form = CaseFilterForm(
+        request.GET or None,
+        statuses=workflows.CASE.choices(),
+        jurisdictions=[(code, countries.name(code)) for code in codes],
+    )
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            cases = cases.filter(
+                Q(reference__icontains=q) | Q(title__icontains=q) | Q(summary__icontains=q)
+            )
+        if status := form.cleaned_data["status"]:
+            cases = cases.filter(status=status)
+        if jurisdiction := form.cleaned_data["jurisdiction"]:
+            cases = cases.filter(jurisdiction=jurisdiction)
+    page = Paginator(cases.order_by("reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/list.html", {"form": form, "page": page})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk) -> HttpResponse:
+    user = request.user
+    case = get_object_or_404(selectors.cases_visible_to(user), pk=pk)
+    here = request.get_full_path()
+    participations = list(
+        selectors.participations_visible_to(user).filter(case=case).order_by("created_at")
+    )
+    representations = selectors.representations_visible_to(user).filter(client__case=case)
+    counsel: dict = {}
+    for rep in representations:
+        counsel.setdefault(rep.client_id, []).append((rep, transition_forms(rep, user, here)))
+    groups: dict[str, list] = {Role.ACCUSED: [], Role.PLAINTIFF: [], "others": []}
+    for p in participations:
+        entry = (p, transition_forms(p, user, here), counsel.get(p.pk, []))
+        groups[p.role if p.role in groups else "others"].append(entry)
+    charges = selectors.charges_visible_to(user).filter(case=case)
+    warrants = warrants_visible_to(user).filter(case=case).order_by("requested_on", "issued_on")
+    notices = notices_visible_to(user).filter(warrant__case=case)
+    events = list(events_visible_to(user).filter(case=case).order_by("-seq"))
+    subjects = records.subjects_of(events, user)
+    labels = {pk: records.label(record, user) for pk, record in subjects.items()}
+    alerts = records.RESOURCES["alert"].visible(user).filter(case=case).exclude(status="resolved")
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "case_forms": transition_forms(case, user, here),
+            "incidents": selectors.incidents_visible_to(user).filter(case=case),
+            "accused": groups[Role.ACCUSED],
+            "plaintiffs": groups[Role.PLAINTIFF],
+            "others": groups["others"],
+            "charges": [(c, transition_forms(c, user, here)) for c in charges],
+            "warrants": [(w, transition_forms(w, user, here)) for w in warrants],
+            "notices": [(n, transition_forms(n, user, here)) for n in notices],
+            "events": [(e, subjects.get(e.subject_id)) for e in events],
+            "timeline": pictures.timeline(events, labels),
+            "alerts": alerts,
+        },
+    )
+
+
+@login_required
+@permission_required("cases.add_case", raise_exception=True)
+def case_new(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_create(actor=Actor.for_user(request.user), **form.changes())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s created.") % {"ref": case.reference})
+            return redirect("cases:detail", case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/form.html", {"form": form, "case": None}, status=status)
+
+
+@login_required
+@permission_required("cases.change_case", raise_exception=True)
+def case_edit(request: HttpRequest, pk) -> HttpResponse:
+    """Edit a case; the version the user started from travels with the form (optimistic lock)."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = CaseForm(request.POST or None, instance=case, initial={"expected_version": case.version})
+    conflict = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                case_id=pk,
+                actor=Actor.for_user(request.user),
+                expected_version=form.cleaned_data["expected_version"],
+                **form.changes(),
+            )
+        except VersionConflict as error:
+            conflict = conflict_message(error.record)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect("cases:detail", pk)
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "conflict": conflict},
+        status=status,
+    )

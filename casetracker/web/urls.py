@@ -1,0 +1,38 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<str:resource>/<uuid:pk>/", views.review, name="review"),
+    path("transition/<str:resource>/<uuid:pk>/", views.transition, name="transition"),
+    path("history/<str:resource>/<uuid:pk>/", views.record_history, name="history"),
+    path("settings/users/", views.users, name="users"),
+    path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
+]
+
+# Sign-in, sign-out and password reset by email: Django's own views, our templates.
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
