@@ -1,0 +1,99 @@
+"""Browser tests: Playwright for Python driving Debian's headless Chromium against a live server.
+
+Never a downloaded browser: `.ci/run` installs the `chromium` package and we
+launch /usr/bin/chromium (or $CHROMIUM). axe-core comes from the npm registry
+(`npm ci`, see package.json) and is injected into pages by the accessibility test.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from tests.conftest import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API keeps an asyncio loop in this thread; Django's guard against
+# database calls from async code would then refuse the test's own (synchronous) setup.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Debian's chromium is missing: `apt-get install chromium` (see .ci/run).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback) -> None:
+    """The demo case (seed_demo) and one user per role, committed so the live server sees them."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def people(demo) -> dict[str, User]:
+    return {
+        "staff": make_user("staff", "staff"),
+        "lawyer": make_user("lawyer", "lawyer"),
+        "viewer": make_user("viewer", "viewer"),
+        "admin": make_user("admin", is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def sign_in(browser, live_server, people):
+    """Open a fresh browser context signed in as `username`; returns its page."""
+    contexts = []
+
+    def open_as(username: str, *, viewport=None, locale: str = "en-GB"):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1280, "height": 900},
+            locale=locale,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("pw-" + username)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("header nav")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot into docs/screenshots/ (shown in the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

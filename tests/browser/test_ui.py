@@ -1,0 +1,189 @@
+"""What people do in the web app, in a real (headless Chromium) browser against a live server."""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Case, Charge
+from parties.models import Party
+from tests.browser.conftest import AXE, screenshot
+from warrants.models import Warrant
+
+pytestmark = pytest.mark.slow
+
+DEMO = "FR-PARIS-2021-GHOUTA"
+
+
+def demo_case() -> Case:
+    return Case.objects.get(reference=DEMO)
+
+
+def open_case(page) -> None:
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_role("link", name=DEMO).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(DEMO)
+
+
+def test_staff_challenge_a_warrant_and_see_status_timeline_and_history(sign_in):
+    page = sign_in("staff")
+    screenshot(page, "dashboard")
+    open_case(page)
+    maher = Warrant.objects.get(subject__name="Maher al-Assad")
+    row = page.locator(f"#warrant-{maher.pk}")
+    expect(row.locator(".badge").first).to_have_text("issued")
+    row.locator("summary", has_text="Challenge").click()
+    form = row.locator("details[data-transition=challenge] form")
+    form.get_by_label("Date").fill("2024-01-10")
+    form.get_by_label("Note").fill("Appeal by the anti-terrorism prosecutor")
+    form.get_by_role("button", name="Confirm: Challenge").click()
+
+    expect(page.locator(".messages")).to_contain_text("Challenge done")
+    expect(page.locator(f"#warrant-{maher.pk} .badge").first).to_have_text("challenged")
+    mark = page.locator('svg .mark[data-type="warrant.challenged"][data-date="2024-01-10"]')
+    expect(mark).to_have_count(1)
+    expect(page.locator("#events")).to_contain_text("Appeal by the anti-terrorism prosecutor")
+    maher.refresh_from_db()
+    assert maher.status == "challenged"
+    screenshot(page, "case")
+
+    page.locator(f"#warrant-{maher.pk} a", has_text="Arrest").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Arrest warrant")
+    expect(page.locator("main")).to_contain_text("Appeal by the anti-terrorism prosecutor")
+    screenshot(page, "warrant")
+
+
+def test_a_viewer_sees_no_transition_buttons(sign_in):
+    page = sign_in("viewer")
+    open_case(page)
+    expect(page.locator("details.transition")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+
+
+def test_a_lawyer_approves_a_charge_in_the_review_queue(sign_in):
+    page = sign_in("lawyer")
+    page.get_by_role("link", name="Review").click()
+    charge = Charge.objects.filter(accused__party__name="Ghassan Abbas").order_by("label").first()
+    item = page.locator(f"#review-charge-{charge.pk}")
+    expect(item).to_contain_text("Ghassan Abbas")
+    screenshot(page, "review-queue")
+    item.get_by_label("Comment").fill("Matches the judges' order.")
+    item.get_by_role("button", name="Approve").click()
+    # htmx swaps the reviewed item in place.
+    done = page.locator(f"#review-charge-{charge.pk}.review-done")
+    expect(done.locator(".badge")).to_have_text("approved")
+    charge.refresh_from_db()
+    assert (charge.review, charge.reviewed_by.username) == ("approved", "lawyer")
+
+
+def links_of(html: str, base: str) -> set[str]:
+    found = set()
+    for href in re.findall(r'href="([^"#]+)', html):
+        url = urljoin(base, href.replace("&amp;", "&"))
+        if urlsplit(url).netloc == urlsplit(base).netloc:
+            found.add(url)
+    return found
+
+
+def test_a_protected_partys_real_name_never_reaches_a_viewer(sign_in, live_server):
+    witness = Party.objects.get(protected=True)
+    secrets = [witness.name, witness.name_original, "Karim", "Haddad"]
+    page = sign_in("viewer")
+    # Every page the viewer can reach by following links (the admin is the lead's back office).
+    todo, seen = {live_server.url + "/"}, set()
+    while todo and len(seen) < 120:
+        url = todo.pop()
+        seen.add(url)
+        response = page.request.get(url)
+        html = response.text()
+        for secret in secrets:
+            assert secret not in html, (url, secret)
+        todo |= {
+            link
+            for link in links_of(html, url)
+            if link not in seen
+            and not urlsplit(link).path.startswith(("/admin", "/accounts/logout", "/static"))
+        }
+    assert len(seen) > 15
+    page.goto(f"/parties/{witness.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Witness A")
+    screenshot(page, "party-protected")
+
+
+def test_form_errors_keep_the_users_input(sign_in):
+    page = sign_in("staff")
+    page.goto("/cases/new/")
+    page.get_by_label("Reference").fill(DEMO)
+    page.get_by_label("Title").fill("A case typed with care")
+    page.locator("#id_jurisdiction").select_option("DE")
+    page.get_by_label("Forum").fill("Higher Regional Court Koblenz")
+    page.get_by_label("Opened on").fill("2020-04-23")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator(".errorlist", has_text="already exists")
+    expect(error).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("A case typed with care")
+    expect(page.get_by_label("Forum")).to_have_value("Higher Regional Court Koblenz")
+    expect(page.locator("#id_jurisdiction")).to_have_value("DE")
+    screenshot(page, "form-errors")
+
+
+def test_a_concurrent_edit_shows_who_changed_the_record(sign_in):
+    first, second = sign_in("staff"), sign_in("admin")
+    case = demo_case()
+    for page in (first, second):
+        page.goto(f"/cases/{case.pk}/edit/")
+    first.get_by_label("Title").fill("Edited by staff first")
+    first.get_by_role("button", name="Save").click()
+    expect(first.locator(".messages")).to_contain_text("Case saved.")
+    second.get_by_label("Title").fill("Edited by admin later")
+    second.get_by_role("button", name="Save").click()
+    expect(second.locator(".conflict")).to_contain_text("This record was changed by staff at")
+    expect(second.get_by_label("Title")).to_have_value("Edited by admin later")
+    assert Case.objects.get(pk=case.pk).title == "Edited by staff first"
+
+
+def test_the_arabic_interface_renders_right_to_left(sign_in):
+    page = sign_in("viewer")
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    open_case_ar = page.locator("header nav a").nth(1)
+    open_case_ar.click()
+    page.get_by_role("link", name=DEMO).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(DEMO)
+    screenshot(page, "case-arabic")
+
+
+def test_the_phone_layout_has_no_horizontal_scroll(sign_in):
+    page = sign_in("staff", viewport={"width": 390, "height": 844})
+    open_case(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    screenshot(page, "case-phone")
+
+
+MAIN_PAGES = ["/", "/cases/", "{case}", "/parties/", "/warrants/", "/notices/", "/alerts/"]
+
+
+def test_main_pages_have_no_serious_accessibility_violation(sign_in):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (the Makefile's setup does).")
+    page = sign_in("lawyer")
+    case = demo_case()
+    pages = [p.format(case=f"/cases/{case.pk}/") for p in MAIN_PAGES] + ["/review/"]
+    problems = []
+    for path in pages:
+        page.goto(path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+        )
+        problems += [f"{path} {violation}" for violation in result]
+    assert problems == []
+    page.goto("/alerts/")
+    screenshot(page, "alerts")
