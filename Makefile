@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean
+.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean messages
 
 $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,15 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Test-only JavaScript (axe-core for the browser tests' accessibility check), from package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+# Translations (fr, ar): the compiled .mo files are committed; this rebuilds them from the .po files.
+messages: setup
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0
 
 db: setup
 	$(BIN)/python manage.py ensure_database
@@ -37,7 +46,7 @@ typecheck: setup
 migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: setup
+pytest: setup node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck migrations-check pytest
@@ -49,4 +58,4 @@ docs: setup
 	$(BIN)/python manage.py workflow_docs
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connections
 
 from tests.conftest import make_user
 
@@ -30,10 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django's guard against
-# database calls from async code would then refuse the test's own (synchronous) setup.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,18 +39,34 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator:
+    """A headless Chromium for one test, started after the test's database is set up.
+
+    Playwright's sync API keeps an asyncio loop running in this thread. While it
+    runs, Django refuses database calls (lifted here for the browser's lifetime
+    only; `check --deploy` refuses the variable in a deployment) and hands out a
+    separate connection, so the test database must be restored before the
+    browser starts: request this fixture after the data fixtures.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+            # Close the connection opened under the loop, or the test database can't be dropped.
+            connections.close_all()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback) -> None:
+def demo(db) -> None:
     """The demo case (seed_demo) and one user per role, committed so the live server sees them."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
@@ -69,7 +82,7 @@ def people(demo) -> dict[str, User]:
 
 
 @pytest.fixture
-def sign_in(browser, live_server, people):
+def sign_in(people, live_server, browser):
     """Open a fresh browser context signed in as `username`; returns its page."""
     contexts = []
 

@@ -11,7 +11,9 @@ from parties.models import Party
 from tests.browser.conftest import AXE, screenshot
 from warrants.models import Warrant
 
-pytestmark = pytest.mark.slow
+# Committed data (the live server reads it from its own thread); the database is put back
+# as the migrations left it (role groups included) after each test.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DEMO = "FR-PARIS-2021-GHOUTA"
 

@@ -1,4 +1,4 @@
-"""The web pages through Django's test client: who sees what, and every write through the actions."""
+"""Web pages through Django's test client: who sees what; every write goes through the actions."""
 
 import re
 
@@ -260,7 +260,9 @@ def test_a_protected_partys_real_name_never_reaches_a_viewer(
         content = client.get(page).content.decode()
         for secret in ("Realname", "اسم حقيقي", "Realalias"):
             assert secret not in content, (page, secret)
-    assert "Witness Z" in client.get(reverse("parties:detail", args=[protected.pk])).content.decode()
+    assert (
+        "Witness Z" in client.get(reverse("parties:detail", args=[protected.pk])).content.decode()
+    )
     # Searching by the real name finds nothing (the page only echoes what the viewer typed).
     found = client.get(reverse("parties:list") + "?q=Realname").content.decode()
     assert "Witness Z" not in found and "No party matches." in found
@@ -287,7 +289,9 @@ def test_a_lawyer_approves_a_charge_and_sees_later_changes_highlighted(
     assert response.status_code == 302
     charge.refresh_from_db()
     assert (charge.review, charge.reviewed_by) == ("approved", lawyer)
-    assert "Complicity in war crimes" not in client.get(reverse("web:review_queue")).content.decode()
+    assert (
+        "Complicity in war crimes" not in client.get(reverse("web:review_queue")).content.decode()
+    )
 
     charge_update(charge_id=charge.pk, actor=system, label="Complicity in crimes against humanity")
     queue = client.get(reverse("web:review_queue")).content.decode()
