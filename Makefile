@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean messages
+.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
 
 $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ setup: $(VENV)/.installed
 node_modules/.installed: package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
+
+# Refresh docs/screenshots/ (the README shows them) from the browser tests.
+screenshots: setup node_modules/.installed
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser
 
 # Translations (fr, ar): the compiled .mo files are committed; this rebuilds them from the .po files.
 messages: setup

@@ -7,6 +7,7 @@ launch /usr/bin/chromium (or $CHROMIUM). axe-core comes from the npm registry
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +108,12 @@ def sign_in(people, live_server, browser):
 
 
 def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot into docs/screenshots/ (shown in the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    """Save a full-page screenshot: into docs/screenshots/ (shown in the README) when
+    UPDATE_SCREENSHOTS=1 (`make screenshots`), else into a scratch folder, so that an
+    ordinary test run leaves the committed pictures and everyone's work tree alone."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        folder = SCREENSHOTS
+    else:
+        folder = Path(tempfile.gettempdir()) / "casetracker-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
