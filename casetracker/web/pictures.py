@@ -109,7 +109,8 @@ def timeline(events: Iterable[Any], subject_labels: dict[Any, str]) -> Timeline 
                 title=f"{day}: {vocabulary.resource_term(event.resource)} {vocabulary.term(what)}"
                 + (f" — {subject}" if subject else "")
                 + (f" — {event.note}" if event.note else ""),
-                text=vocabulary.term(what),
+                # Creations crowd the axis on the day they were entered: dot only, no label.
+                text="" if what == "created" else vocabulary.term(what),
                 # Alternate labels above and below the line so neighbours overlap less.
                 text_y=lane.y + (-12 if n % 2 else 20),
                 tone=vocabulary.tone(event.to_status or what),
