@@ -14,6 +14,7 @@ from casetracker.actions import VersionConflict
 from casetracker.events import Actor
 from casetracker.selectors import events_visible_to
 from casetracker.web import pictures, records
+from casetracker.web.follow_views import following
 from casetracker.web.views import apply_errors, conflict_message, transition_forms
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
@@ -86,6 +87,7 @@ def case_detail(request: HttpRequest, pk) -> HttpResponse:
             "events": [(e, subjects.get(e.subject_id)) for e in events],
             "timeline": pictures.timeline(events, labels),
             "alerts": alerts,
+            "following": following(user, case),
         },
     )
 

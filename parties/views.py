@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cases.selectors import charges_visible_to, participations_visible_to
+from casetracker.web.follow_views import following
 from casetracker.web.views import transition_forms
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
@@ -43,6 +44,7 @@ def party_detail(request: HttpRequest, pk) -> HttpResponse:
         {
             "party": party,
             "identity_hidden": party.protected and not can_see_protected(user),
+            "following": following(user, party),
             "positions": party.positions.all(),
             "participations": [(p, transition_forms(p, user, here)) for p in participations],
             "charges": charges_visible_to(user).filter(accused__party=party),

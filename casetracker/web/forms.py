@@ -71,3 +71,41 @@ class UserCreateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "email", "first_name", "last_name"]
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the key is for."))
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[("read", _("read")), ("write", _("write"))],
+        help_text=_("A read key can only read, whatever its owner may do."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"),
+        required=False,
+        help_text=_("Empty: never."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"] = forms.ModelChoiceField(
+                label=_("Owner"),
+                queryset=owners,
+                required=False,
+                help_text=_("The user the key acts as (default: you)."),
+            )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_("URL"), max_length=2000, assume_scheme="https")
+    event_types = forms.CharField(
+        label=_("Event types"),
+        initial="*",
+        help_text=_("Comma-separated; a trailing * matches a prefix, e.g. warrant.*, notice.*"),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def clean_event_types(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["event_types"].split(",") if t.strip()]

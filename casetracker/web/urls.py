@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import follow_views, settings_views, views
 
 app_name = "web"
 
@@ -13,6 +13,20 @@ urlpatterns = [
     path("history/<str:resource>/<uuid:pk>/", views.record_history, name="history"),
     path("settings/users/", views.users, name="users"),
     path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("settings/api-keys/", settings_views.api_keys, name="api_keys"),
+    path(
+        "settings/api-keys/<uuid:pk>/revoke/",
+        settings_views.api_key_revoke_view,
+        name="api_key_revoke",
+    ),
+    path("settings/webhooks/", settings_views.webhook_list, name="webhooks"),
+    path("settings/webhooks/<uuid:pk>/", settings_views.webhook_detail, name="webhook"),
+    path(
+        "settings/webhooks/deliveries/<uuid:pk>/redeliver/",
+        settings_views.webhook_redeliver,
+        name="redeliver",
+    ),
+    path("follow/<str:kind>/<uuid:pk>/", follow_views.follow, name="follow"),
 ]
 
 # Sign-in, sign-out and password reset by email: Django's own views, our templates.
