@@ -24,6 +24,7 @@ class Case(Record):
     """One proceeding before one forum."""
 
     RESOURCE = "case"
+    LEGAL_DATES = ("opened_on",)  # the creation Event's effective date, when known
     WORKFLOW = workflows.CASE
 
     reference = models.CharField(

@@ -64,6 +64,12 @@ def full_clean(record: Any) -> None:
         ) from None
 
 
+def creation_date(record: Any) -> datetime.date:
+    """The legal date of a creation: the record's first set `LEGAL_DATES` field, else today."""
+    dates = (getattr(record, name) for name in getattr(record, "LEGAL_DATES", ()))
+    return next((day for day in dates if day), None) or timezone.localdate()
+
+
 def require_perm(actor: Actor, perm: str) -> None:
     if perm and not actor.has_perm(perm):
         raise PermissionDenied(f"{actor.name} lacks the permission {perm}.")
@@ -108,7 +114,7 @@ def record_create(
                 record=record,
                 type=f"{record.RESOURCE}.created",
                 actor=actor,
-                effective_date=timezone.localdate(),
+                effective_date=creation_date(record),
             )
     return record
 

@@ -23,6 +23,7 @@ class Warrant(Record):
     """A warrant against one person."""
 
     RESOURCE = "warrant"
+    LEGAL_DATES = ("issued_on", "requested_on")  # the creation Event's effective date
     WORKFLOW = workflows.WARRANT
 
     case = models.ForeignKey(
@@ -166,6 +167,7 @@ class Notice(Record):
     """An INTERPOL notice about one party."""
 
     RESOURCE = "notice"
+    LEGAL_DATES = ("requested_on",)  # the creation Event's effective date, when known
     WORKFLOW = workflows.NOTICE
 
     kind = models.CharField(max_length=16, choices=NoticeKind.choices, help_text="Notice colour.")

@@ -138,3 +138,9 @@ def test_bulk_updates_are_audited_with_their_context(system, warrant, case, accu
         assert (row.pgh_label, row.issuing_authority) == ("update", "Paris")
         assert row.pgh_context.metadata["channel"] == "task"
         assert row.pgh_context.metadata["task"] == "fix_authorities"
+
+
+def test_a_created_record_is_dated_by_its_legal_date(system, case, accused):
+    warrant = builders.warrant(system, case, accused.party, issued_on="2023-11-14")
+    created = Event.objects.get(subject_id=warrant.pk, type="warrant.created")
+    assert str(created.effective_date) == "2023-11-14"
