@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import HistoryMixin, RecordViewSet, ReviewMixin, TransitionsMixin
+from casetracker.api.viewsets import (
+    CreateMixin,
+    HistoryMixin,
+    RecordViewSet,
+    ReviewMixin,
+    TransitionsMixin,
+    UpdateMixin,
+)
 from casetracker.events import Actor
 from parties.models import Review
 
@@ -41,7 +48,7 @@ def case_param(lookup: str = "case_id") -> Param:
     return Param("case", lookup, "uuid", "Only records of this case.")
 
 
-class CaseViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
+class CaseViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet):
     """Cases: one proceeding before one forum."""
 
     queryset_model = Case
@@ -68,7 +75,7 @@ class CaseViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
         return actions.case_transition(case_id=pk, **kwargs)
 
 
-class IncidentViewSet(RecordViewSet):
+class IncidentViewSet(CreateMixin, UpdateMixin, RecordViewSet):
     """Incidents a case is about."""
 
     queryset_model = Incident
@@ -87,13 +94,12 @@ class IncidentViewSet(RecordViewSet):
         )
 
 
-class ParticipationViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
+class ParticipationViewSet(CreateMixin, TransitionsMixin, HistoryMixin, RecordViewSet):
     """Participations: a party's role in a case. Fixed once created; ended by a transition."""
 
     queryset_model = Participation
     selector = selectors.participations_visible_to
     serializer_class = ParticipationSerializer
-    http_method_names = ["get", "post", "head", "options"]
     filters = [
         Param("status", "status", "choice", "Status.", PARTICIPATION_STATES, many=True),
         case_param(),
@@ -109,7 +115,9 @@ class ParticipationViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
         return actions.participation_transition(participation_id=pk, **kwargs)
 
 
-class RepresentationViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
+class RepresentationViewSet(
+    CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet
+):
     """Counsel acting for participants."""
 
     queryset_model = Representation
@@ -136,7 +144,9 @@ class RepresentationViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
         return actions.representation_transition(representation_id=pk, **kwargs)
 
 
-class ChargeViewSet(TransitionsMixin, HistoryMixin, ReviewMixin, RecordViewSet):
+class ChargeViewSet(
+    CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, ReviewMixin, RecordViewSet
+):
     """Charges against the accused; lawyers review them."""
 
     queryset_model = Charge

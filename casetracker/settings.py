@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.Authenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["casetracker.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.CursorPagination",
     "EXCEPTION_HANDLER": "casetracker.api.problems.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import HistoryMixin, RecordViewSet, ReviewMixin
+from casetracker.api.viewsets import (
+    CreateMixin,
+    HistoryMixin,
+    RecordViewSet,
+    ReviewMixin,
+    UpdateMixin,
+)
 from casetracker.events import Actor
 
 from . import actions, selectors
@@ -23,7 +29,7 @@ def search(queryset, q: str, request) -> Any:
     return queryset & selectors.party_search(request.user, q)
 
 
-class PartyViewSet(HistoryMixin, ReviewMixin, RecordViewSet):
+class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordViewSet):
     """People and organisations."""
 
     queryset_model = Party

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import HistoryMixin, RecordViewSet, TransitionsMixin
+from casetracker.api.viewsets import (
+    CreateMixin,
+    HistoryMixin,
+    RecordViewSet,
+    TransitionsMixin,
+    UpdateMixin,
+)
 from casetracker.events import Actor
 
 from . import actions, selectors, workflows
@@ -19,7 +25,7 @@ from .serializers import (
 )
 
 
-class WarrantViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
+class WarrantViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet):
     """Warrants. Not deleted: a warrant ends by a transition (withdraw, annul, lapse...)."""
 
     queryset_model = Warrant
@@ -50,7 +56,7 @@ class WarrantViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
         return actions.warrant_transition(warrant_id=pk, **kwargs)
 
 
-class NoticeViewSet(TransitionsMixin, HistoryMixin, RecordViewSet):
+class NoticeViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet):
     """INTERPOL notices. Not deleted: a notice ends by a transition (withdraw, cancel...)."""
 
     queryset_model = Notice

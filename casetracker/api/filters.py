@@ -55,7 +55,10 @@ class Param:
                 )
             if value.tzinfo is None:
                 value = value.replace(tzinfo=datetime.UTC)
-            return value
+            try:
+                return value.astimezone(datetime.UTC)
+            except (OverflowError, ValueError):
+                raise ValidationError({self.name: ["Out of range."]}) from None
         if self.kind == "date":
             try:
                 return datetime.date.fromisoformat(raw)
@@ -128,7 +131,7 @@ class ParamFilter(filters.BaseFilterBackend):
             return queryset
         for param in getattr(view, "filters", []):
             raw = request.query_params.get(param.name)
-            if raw is None or (raw == "" and param.kind != "str"):
+            if raw is None:
                 continue
             queryset = param.filter(queryset, param.parse(raw), request)
         return queryset

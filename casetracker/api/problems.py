@@ -11,14 +11,17 @@ import logging
 from typing import Any
 
 from django.core import exceptions as django_exceptions
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from casetracker.actions import VersionConflict
 from casetracker.workflow import InvalidTransition
+
+from .parsers import RequestTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return problem("too-large", 413, "The request body is too large.")
     if isinstance(exc, IntegrityError):
         return integrity_problem(exc)
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (out of range) that validation let through.
+        return validation_problem({"non_field_errors": ["A value is out of range."]})
     if isinstance(exc, exceptions.APIException):
         return api_exception_problem(exc)
     log.exception("Unhandled API error", exc_info=exc)
@@ -124,6 +130,7 @@ API_EXCEPTION_SLUGS: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.NotAcceptable, "not-acceptable"),
     (exceptions.UnsupportedMediaType, "unsupported-media-type"),
     (exceptions.Throttled, "throttled"),
+    (RequestTooLarge, "too-large"),
 ]
 
 
@@ -149,6 +156,7 @@ def integrity_problem(exc: IntegrityError) -> Response:
     return validation_problem({"non_field_errors": [message]})
 
 
+@csrf_exempt  # a 404 is a 404, whatever the method: never a CSRF page
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Catch-all for unknown /api/ URLs (including ids that are not UUIDs)."""
     return JsonResponse(

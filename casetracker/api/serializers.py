@@ -12,14 +12,45 @@ from rest_framework import serializers
 from .authentication import read_only_key
 
 
+def wrong_json_type(field: serializers.Field, value: Any) -> str | None:
+    """DRF coerces 12 to "12" and "12" to 12; the schema promises JSON types, so refuse both."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "Must be a whole number."
+    if isinstance(field, serializers.ListField | serializers.ManyRelatedField):
+        if not isinstance(value, list):
+            return "Must be a list."
+        child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+        problems = [wrong_json_type(child, v) for v in value] if child is not None else []
+        return next((f"Each item: {p}" for p in problems if p), None)
+    if isinstance(field, serializers.RelatedField) and value == "":
+        return "Must be an id (a UUID), or null."
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.UUIDField
+        | serializers.RelatedField,
+    ):
+        return None if isinstance(value, str) else "Must be a string."
+    return None
+
+
 class StrictSerializerMixin:
-    """Unknown or read-only fields in a write are a 400, never silently dropped."""
+    """Unknown or read-only fields in a write are a 400, never silently dropped; so are values
+    of the wrong JSON type."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             fields = self.fields  # type: ignore[attr-defined]
             writable = {name for name, f in fields.items() if not f.read_only}
-            errors = {
+            errors: dict[str, Any] = {
                 name: [
                     "Read-only field: it changes only through its own endpoint or by itself."
                     if name in fields
@@ -27,7 +58,17 @@ class StrictSerializerMixin:
                 ]
                 for name in sorted(set(data) - writable)
             }
+            for name in sorted(set(data) & writable):
+                problem = wrong_json_type(fields[name], data[name])
+                if problem:
+                    errors[name] = [problem]
             if errors:
+                # Report the other fields' problems too, in one answer.
+                try:
+                    super().to_internal_value(data)  # type: ignore[misc]
+                except serializers.ValidationError as more:
+                    if isinstance(more.detail, dict):
+                        errors = {**more.detail, **errors}
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]
 

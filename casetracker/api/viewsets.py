@@ -1,10 +1,11 @@
 """The base of every record endpoint: scoped lists and details, writes through actions,
 `transitions/`, `history/`, `review/`, and ETag / If-Match / If-None-Match.
 
-A resource subclasses `RecordViewSet`, names its selector, serializers and
-filters, and implements the `*_record` hooks it supports by calling its
-actions. Everything else (404 for what the caller may not see, 412, 304, 409,
-problem+json) comes from here.
+A resource subclasses `RecordViewSet` (list, retrieve) with the mixins it
+supports (`CreateMixin`, `UpdateMixin`, `TransitionsMixin`, `HistoryMixin`,
+`ReviewMixin`), names its selector, serializers and filters, and implements
+the mixins' `*_record` hooks by calling its actions. Everything else (404 for
+what the caller may not see, 412, 304, 409, problem+json) comes from here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -107,7 +108,7 @@ class RecordViewSet(ETagMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = CursorPagination
     filter_backends = [ParamFilter, StrictOrderingFilter]
     lookup_value_regex = UUID_PATTERN
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]  # never delete
 
     def get_queryset(self) -> models.QuerySet:
         return type(self).selector(self.request.user)
@@ -148,31 +149,39 @@ class RecordViewSet(ETagMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
                 )
         return self.render(record)
 
-    # Writes -----------------------------------------------------------------
+
+class CreateMixin:
+    """`POST <list>/` through the resource's create action (`create_record`)."""
 
     def create_record(self, actor: Actor, data: dict[str, Any]) -> Any:
-        raise exceptions.MethodNotAllowed("POST")
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view: Any = self
+        serializer = view.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = self.create_record(view.actor(), dict(serializer.validated_data))
+        location = request.build_absolute_uri(f"{request.path}{record.pk}/")
+        return view.render(view.fresh(record.pk), status.HTTP_201_CREATED, Location=location)
+
+
+class UpdateMixin:
+    """`PATCH <id>/` through the resource's update action (`update_record`), with If-Match."""
 
     def update_record(
         self, pk: Any, actor: Actor, expected_version: int | None, changes: dict[str, Any]
     ) -> Any:
-        raise exceptions.MethodNotAllowed("PATCH")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        record = self.create_record(self.actor(), dict(serializer.validated_data))
-        location = request.build_absolute_uri(f"{request.path}{record.pk}/")
-        return self.render(self.fresh(record.pk), status.HTTP_201_CREATED, Location=location)
+        raise NotImplementedError
 
     @extend_schema(parameters=[IF_MATCH])
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = self.get_object()
-        serializer = self.get_serializer(record, data=request.data, partial=True)
+        view: Any = self
+        record = view.get_object()
+        serializer = view.get_serializer(record, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        expected = self.expected_version(request, record)
-        self.update_record(record.pk, self.actor(), expected, dict(serializer.validated_data))
-        return self.render(self.fresh(record.pk))
+        expected = view.expected_version(request, record)
+        self.update_record(record.pk, view.actor(), expected, dict(serializer.validated_data))
+        return view.render(view.fresh(record.pk))
 
 
 class TransitionsMixin:
