@@ -15,7 +15,12 @@ from casetracker.events import Actor
 from casetracker.selectors import events_visible_to
 from casetracker.web import pictures, records
 from casetracker.web.follow_views import following
-from casetracker.web.views import apply_errors, conflict_message, transition_forms
+from casetracker.web.views import (
+    apply_errors,
+    by_severity,
+    conflict_message,
+    transition_forms,
+)
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
 from . import selectors, workflows
@@ -70,7 +75,9 @@ def case_detail(request: HttpRequest, pk) -> HttpResponse:
     events = list(events_visible_to(user).filter(case=case).order_by("-seq"))
     subjects = records.subjects_of(events, user)
     labels = {pk: records.label(record, user) for pk, record in subjects.items()}
-    alerts = records.RESOURCES["alert"].visible(user).filter(case=case).exclude(status="resolved")
+    alerts = by_severity(
+        records.RESOURCES["alert"].visible(user).filter(case=case).exclude(status="resolved")
+    )
     return render(
         request,
         "cases/detail.html",
@@ -86,7 +93,8 @@ def case_detail(request: HttpRequest, pk) -> HttpResponse:
             "notices": [(n, transition_forms(n, user, here)) for n in notices],
             "events": [(e, subjects.get(e.subject_id)) for e in events],
             "timeline": pictures.timeline(events, labels),
-            "alerts": alerts,
+            "alerts": alerts[:8],
+            "alert_count": alerts.count(),
             "following": following(user, case),
         },
     )

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
@@ -38,6 +39,15 @@ from warrants import workflows as warrant_workflows
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
 SEVERITIES = ["critical", "high", "normal", "info"]
+
+
+def by_severity(alerts):
+    """Most severe first, then newest."""
+    rank = Case(
+        *[When(severity=s, then=Value(i)) for i, s in enumerate(SEVERITIES)],
+        default=Value(len(SEVERITIES)),
+    )
+    return alerts.annotate(rank=rank).order_by("rank", "-created_at")
 
 
 def allowed_moves(record, user) -> list[Transition]:
@@ -94,20 +104,20 @@ def safe_next(request: HttpRequest, url: str, fallback: str) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     alerts = records.RESOURCES["alert"].visible(user).exclude(status="resolved")
-    by_severity = Counter(alerts.values_list("severity", flat=True))
+    severity_counts = Counter(alerts.values_list("severity", flat=True))
     warrant_counts = Counter(warrants_visible_to(user).values_list("status", flat=True))
     notice_counts = Counter(notices_visible_to(user).values_list("status", flat=True))
     latest = list(events_visible_to(user).order_by("-seq")[:12])
     subjects = records.subjects_of(latest, user)
     attention: dict[Any, list[Alert]] = {}
-    for alert in alerts.exclude(condition="").exclude(case=None).order_by("severity"):
+    for alert in by_severity(alerts.exclude(condition="").exclude(case=None)):
         attention.setdefault(alert.case, []).append(alert)
     return render(
         request,
         "web/dashboard.html",
         {
-            "severities": [(s, by_severity.get(s, 0)) for s in SEVERITIES],
-            "open_alerts": alerts.order_by("-created_at")[:5],
+            "severities": [(s, severity_counts.get(s, 0)) for s in SEVERITIES],
+            "open_alerts": by_severity(alerts)[:5],
             "warrant_bars": pictures.bars(warrant_counts, warrant_workflows.WARRANT.states),
             "notice_bars": pictures.bars(notice_counts, warrant_workflows.NOTICE.states),
             "latest": [(e, subjects.get(e.subject_id)) for e in latest],

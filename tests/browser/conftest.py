@@ -17,6 +17,14 @@ from django.core.management import call_command
 from django.db import connections
 
 from tests.conftest import make_user
+from tests.pipeline.conftest import (  # noqa: F401 (fixtures: a real Celery worker and Redis)
+    broker,
+    mail_dir,
+    pipeline_db,
+    redis_server,
+    start_worker,
+    worker_env,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"

@@ -24,11 +24,14 @@ def demo_case() -> Case:
 
 def open_case(page) -> None:
     page.get_by_role("link", name="Cases", exact=True).click()
-    page.get_by_role("link", name=DEMO).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
+    page.locator("main table").get_by_role("link", name=DEMO).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(DEMO)
 
 
-def test_staff_challenge_a_warrant_and_see_status_timeline_and_history(sign_in):
+def test_staff_challenge_a_warrant_and_see_status_timeline_and_alert(start_worker, sign_in):
+    # A real Celery worker (the pipeline's harness) turns the new event into an alert.
+    start_worker()
     page = sign_in("staff")
     screenshot(page, "dashboard")
     open_case(page)
@@ -48,6 +51,15 @@ def test_staff_challenge_a_warrant_and_see_status_timeline_and_history(sign_in):
     expect(page.locator("#events")).to_contain_text("Appeal by the anti-terrorism prosecutor")
     maher.refresh_from_db()
     assert maher.status == "challenged"
+
+    alert = page.locator("#case-alerts .alert-item", has_text="challenged")
+    for _ in range(60):  # the worker relays the event within a second or two
+        if alert.count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(alert.first).to_contain_text("Maher al-Assad")
+    expect(alert.first.locator(".badge").first).to_have_text("high")
     screenshot(page, "case")
 
     page.locator(f"#warrant-{maher.pk} a", has_text="Arrest").click()
@@ -154,7 +166,8 @@ def test_the_arabic_interface_renders_right_to_left(sign_in):
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     open_case_ar = page.locator("header nav a").nth(1)
     open_case_ar.click()
-    page.get_by_role("link", name=DEMO).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("القضايا")
+    page.locator("main table").get_by_role("link", name=DEMO).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(DEMO)
     screenshot(page, "case-arabic")
 
