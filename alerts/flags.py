@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.models import Case, Participation
 from casetracker.models import Event
-from casetracker.outbox import kick_on_commit
+from casetracker.outbox import kick_many_on_commit
 from parties.models import Party
 
 from .models import (
@@ -144,26 +144,34 @@ def event_message(event: Event) -> str:
     return "\n".join(lines)
 
 
-def raise_for_event(event: Event) -> Alert | None:
-    """Outbox consumer: raise the alert the rule table gives for `event` and queue its emails.
+def raise_for_events(events: list[Event]) -> list[Alert]:
+    """Outbox consumer: raise the alert the rule table gives for each event; queue its emails.
 
-    At most one alert per event (unique constraint); the relay's receipt makes
+    At most one alert per event (unique constraint); the relay's receipts make
     a redelivery a no-op.
     """
-    rule = matching_rule(event)
-    if rule is None or not rule.raises:
-        return None
-    alert = Alert.objects.create(
-        event=event,
-        severity=rule.severity,
-        title=render(rule.title, Placeholders(event)),
-        message=event_message(event),
-        case_id=event.case_id,
-        subject_resource=event.resource,
-        subject_id=event.subject_id,
-    )
-    notify(alert, parties_of(event))
-    return alert
+    alerts = []
+    for event in events:
+        rule = matching_rule(event)
+        if rule is None or not rule.raises:
+            continue
+        alerts.append(
+            Alert(
+                event=event,
+                severity=rule.severity,
+                title=render(rule.title, Placeholders(event)),
+                message=event_message(event),
+                case_id=event.case_id,
+                subject_resource=event.resource,
+                subject_id=event.subject_id,
+            )
+        )
+    Alert.objects.bulk_create(alerts)
+    if alerts and Subscription.objects.exists():
+        for alert in alerts:
+            assert alert.event is not None
+            notify(alert, parties_of(alert.event))
+    return alerts
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,6 @@ def notify(alert: Alert, party_ids: list[UUID]) -> list[Notification]:
         return []
     created = Notification.objects.bulk_create(queued, ignore_conflicts=True)
     if not digest:
-        for notification in Notification.objects.filter(alert=alert, digest=False):
-            kick_on_commit("alerts.tasks.send_notification", notification.pk)
+        ids = Notification.objects.filter(alert=alert, digest=False).values_list("pk", flat=True)
+        kick_many_on_commit("alerts.tasks.send_notification", [(pk,) for pk in ids])
     return created

@@ -192,6 +192,27 @@ class EventReceipt(models.Model):
         return f"{self.consumer} handled #{self.event_id}"
 
 
+class OutboxEntry(models.Model):
+    """An event not yet handled by every consumer: the relay's work queue.
+
+    A database trigger (migration 0005) inserts one row for every Event, in the
+    event's own transaction, so a committed event always has its entry and a
+    rolled-back one never does. The relay deletes the entry once every consumer
+    has its receipt.
+    """
+
+    event = models.OneToOneField(
+        "casetracker.Event",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The event waiting to be relayed.",
+    )
+
+    def __str__(self) -> str:
+        return f"pending #{self.event_id}"
+
+
 class Subscription(models.Model):
     """A user follows a case, a party, or every alert at least as severe as a level."""
 

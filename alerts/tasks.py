@@ -21,8 +21,8 @@ from .models import WorkerHeartbeat
 
 
 @shared_task(name="alerts.tasks.relay_event")
-def relay_event(seq: int) -> list[str]:
-    """Hand one committed event to every consumer that has not handled it yet."""
+def relay_event(seq: int) -> int:
+    """Kicked when event `seq` commits: relay the queued events (a batch, its own among them)."""
     with audit_context("task", task="relay_event"):
         return outbox.relay_event(seq)
 
@@ -31,12 +31,7 @@ def relay_event(seq: int) -> list[str]:
 def relay_sweep() -> int:
     """Relay events whose kick was lost (beat, every OUTBOX_SWEEP_SECONDS)."""
     with audit_context("task", task="relay_sweep"):
-        total = 0
-        while True:
-            relayed = outbox.relay_sweep()
-            total += relayed
-            if relayed == 0 or total >= 5000:
-                return total
+        return outbox.relay_sweep()
 
 
 @shared_task(name="alerts.tasks.deliver_webhook")

@@ -34,7 +34,7 @@ from standardwebhooks.webhooks import Webhook
 
 from casetracker.events import Actor
 from casetracker.models import Event
-from casetracker.outbox import kick_on_commit
+from casetracker.outbox import kick_many_on_commit, kick_on_commit
 
 from . import targets
 from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -173,23 +173,25 @@ def delivery_redeliver(*, actor: Actor, delivery_id: UUID) -> WebhookDelivery:
 # --- fan-out (outbox consumer) ------------------------------------------------------------
 
 
-def fan_out(event: Event) -> list[WebhookDelivery]:
-    """Outbox consumer: queue one delivery per active endpoint that wants `event`.
+def fan_out(events: list[Event]) -> list[WebhookDelivery]:
+    """Outbox consumer: queue one delivery per (event, active endpoint that wants it).
 
-    Unique per (endpoint, event); the relay's receipt makes a redelivery a no-op.
+    Unique per (endpoint, event); the relay's receipts make a redelivery a no-op.
     """
     now = timezone.now()
-    wanted = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(event.type)]
-    if not wanted:
+    endpoints = list(WebhookEndpoint.objects.filter(active=True))
+    queued = [
+        WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now)
+        for event in events
+        for endpoint in endpoints
+        if endpoint.wants(event.type)
+    ]
+    if not queued:
         return []
     # No conflict is possible (the relay runs this once per event), so the ids made
     # here are the stored ones; were one ignored, the delivery sweep would send it.
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in wanted],
-        ignore_conflicts=True,
-    )
-    for delivery in deliveries:
-        kick_on_commit("alerts.tasks.deliver_webhook", str(delivery.pk))
+    deliveries = WebhookDelivery.objects.bulk_create(queued, ignore_conflicts=True)
+    kick_many_on_commit("alerts.tasks.deliver_webhook", [(str(d.pk),) for d in deliveries])
     return deliveries
 
 

@@ -6,15 +6,22 @@ Events are the outbox: they are written in the transaction of the change
 - the *kick*: on commit, `event_record` asks Celery to relay the event at once
   (low latency). Publishing never blocks or fails a request: when the broker
   is down the kick is dropped (and further kicks skipped for a few seconds);
-- the *sweep*: Celery beat runs `relay_sweep` every OUTBOX_SWEEP_SECONDS. It
-  claims unprocessed events with `SELECT ... FOR NO KEY UPDATE SKIP LOCKED`
-  and relays them itself, so an event whose kick was lost (process killed
-  after commit, broker down) is still processed.
+- the *sweep*: Celery beat runs `relay_sweep` every OUTBOX_SWEEP_SECONDS, so
+  an event whose kick was lost (process killed after commit, broker down) is
+  still processed.
 
-Consumers are named in settings.OUTBOX_CONSUMERS. Each runs in its own
-savepoint together with the insertion of its `EventReceipt` (unique per event
-and consumer): a consumer that has run for an event never runs again for it,
-and one that failed is retried by the next sweep without redoing the others.
+Both claim work the same way: a database trigger queues every Event in
+`alerts.OutboxEntry` within the event's own transaction; a relay takes the
+oldest entries with `SELECT ... FOR UPDATE SKIP LOCKED` (so concurrent relays
+split the backlog and never take the same event) and handles them as a batch.
+
+Consumers are named in settings.OUTBOX_CONSUMERS; each takes a list of events.
+A consumer runs in its own savepoint together with the insertion of its
+`EventReceipt`s (unique per event and consumer): a consumer that has run for
+an event never runs again for it, and one that failed is retried later
+without redoing the others. A batch that fails is retried event by event, so
+one bad event cannot hold up the rest. The entry is deleted once every
+consumer has its receipt.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from casetracker.models import Event
@@ -38,13 +45,14 @@ BROKER_BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
 
 
-def kick(task_name: str, *args: Any) -> bool:
-    """Publish a task without ever raising or waiting long; False if it was not sent.
+def kick_many(task_name: str, arg_lists: list[tuple[Any, ...]]) -> bool:
+    """Publish tasks without ever raising or waiting long; False if they were not sent.
 
-    Used for low-latency hand-offs whose work a sweep would find anyway.
+    Used for low-latency hand-offs whose work a sweep would find anyway. One
+    broker connection for the lot.
     """
     global _broker_down_until
-    if not settings.OUTBOX_KICKS or time.monotonic() < _broker_down_until:
+    if not arg_lists or not settings.OUTBOX_KICKS or time.monotonic() < _broker_down_until:
         return False
     from casetracker.celery import app
 
@@ -53,16 +61,28 @@ def kick(task_name: str, *args: Any) -> bool:
             # One connection attempt, no retries: a dead broker costs milliseconds.
             conn.transport_options = {**(conn.transport_options or {}), "max_retries": 0}
             conn.connect_timeout = 1
-            app.send_task(task_name, args=list(args), connection=conn, retry=False)
+            for args in arg_lists:
+                app.send_task(task_name, args=list(args), connection=conn, retry=False)
         return True
     except Exception as exc:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("Kick of %s%r not sent (%s); the sweep will catch up.", task_name, args, exc)
+        log.warning("Kick of %s not sent (%s); the sweep will catch up.", task_name, exc)
         return False
 
 
+def kick(task_name: str, *args: Any) -> bool:
+    return kick_many(task_name, [args])
+
+
 def kick_on_commit(task_name: str, *args: Any) -> None:
+    """Publish after the current transaction commits (never if it rolls back)."""
     transaction.on_commit(lambda: kick(task_name, *args))
+
+
+def kick_many_on_commit(task_name: str, arg_lists: list[tuple[Any, ...]]) -> None:
+    """Like kick_on_commit for many tasks, over one broker connection."""
+    if arg_lists:
+        transaction.on_commit(lambda: kick_many(task_name, arg_lists))
 
 
 def kick_event(seq: int) -> None:
@@ -70,61 +90,69 @@ def kick_event(seq: int) -> None:
     kick_on_commit("alerts.tasks.relay_event", seq)
 
 
-def consumers() -> dict[str, Callable[[Event], None]]:
+def consumers() -> dict[str, Callable[[list[Event]], None]]:
     return {name: import_string(path) for name, path in settings.OUTBOX_CONSUMERS.items()}
 
 
-def _relay(event: Event) -> list[str]:
-    """Run every consumer that has not handled `event` yet; the caller holds its lock."""
+def _consume(name: str, consume: Callable[[list[Event]], None], events: list[Event]) -> list[Event]:
+    """Run one consumer on `events` with their receipts; returns the events it handled."""
     from alerts.models import EventReceipt
 
-    done = set(EventReceipt.objects.filter(event=event).values_list("consumer", flat=True))
-    ran = []
-    for name, consume in consumers().items():
-        if name in done:
-            continue
-        try:
-            with transaction.atomic():
-                consume(event)
-                EventReceipt.objects.create(event=event, consumer=name)
-            ran.append(name)
-        except Exception:
-            # Left without a receipt: the next sweep retries this consumer only.
-            log.exception("Consumer %s failed on event #%s", name, event.seq)
-    return ran
+    try:
+        with transaction.atomic():
+            consume(events)
+            EventReceipt.objects.bulk_create(
+                [EventReceipt(event=event, consumer=name) for event in events]
+            )
+        return events
+    except Exception:
+        if len(events) == 1:
+            # Left without a receipt: retried by a later relay, this consumer only.
+            log.exception("Consumer %s failed on event #%s", name, events[0].seq)
+            return []
+    handled = []
+    for event in events:
+        handled += _consume(name, consume, [event])
+    return handled
 
 
-def relay_event(seq: int) -> list[str]:
-    """Relay one event. Returns the consumers that ran (none if another relay holds it)."""
+def relay_batch(limit: int | None = None) -> int:
+    """Claim up to `limit` queued events (oldest first) and relay them. Returns how many."""
+    from alerts.models import EventReceipt, OutboxEntry
+
+    limit = limit or settings.OUTBOX_SWEEP_BATCH
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update(no_key=True, skip_locked=True).filter(seq=seq).first()
+        seqs = list(
+            OutboxEntry.objects.select_for_update(skip_locked=True)
+            .order_by("event_id")
+            .values_list("event_id", flat=True)[:limit]
         )
-        if event is None:
-            return []  # being relayed by a sweep right now, or (rolled back) never existed
-        return _relay(event)
-
-
-def pending_events_sql(consumer_count: int) -> str:
-    # FOR NO KEY UPDATE does not conflict with the FOR KEY SHARE locks that
-    # inserting receipts, alerts and deliveries take on the event row.
-    return f"""
-        SELECT e.seq FROM {Event._meta.db_table} e
-        WHERE (SELECT count(*) FROM alerts_eventreceipt r WHERE r.event_id = e.seq)
-              < {int(consumer_count)}
-        ORDER BY e.seq
-        LIMIT %s
-        FOR NO KEY UPDATE OF e SKIP LOCKED
-    """
-
-
-def relay_sweep(batch: int | None = None) -> int:
-    """Relay up to `batch` unprocessed events (oldest first). Returns how many were relayed."""
-    batch = batch or settings.OUTBOX_SWEEP_BATCH
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(pending_events_sql(len(settings.OUTBOX_CONSUMERS)), [batch])
-            seqs = [row[0] for row in cursor.fetchall()]
-        for event in Event.objects.filter(seq__in=seqs).order_by("seq"):
-            _relay(event)
+        if not seqs:
+            return 0
+        events = list(Event.objects.filter(seq__in=seqs).order_by("seq"))
+        done = set(
+            EventReceipt.objects.filter(event_id__in=seqs).values_list("event_id", "consumer")
+        )
+        finished = set(seqs)
+        for name, consume in consumers().items():
+            todo = [e for e in events if (e.seq, name) not in done]
+            handled = {e.seq for e in _consume(name, consume, todo)} if todo else set()
+            finished -= {e.seq for e in todo} - handled
+        OutboxEntry.objects.filter(event_id__in=finished).delete()
     return len(seqs)
+
+
+def relay_event(seq: int) -> int:
+    """The kick of event `seq`: relay a batch of queued events (oldest first, its own among
+    them unless another relay holds it). Returns how many were relayed."""
+    return relay_batch()
+
+
+def relay_sweep() -> int:
+    """Relay every queued event, batch by batch. Returns how many were relayed."""
+    total = 0
+    while True:
+        relayed = relay_batch()
+        total += relayed
+        if relayed == 0 or total >= 10000:
+            return total

@@ -169,7 +169,7 @@ OUTBOX_KICKS = env.bool("OUTBOX_KICKS", default=True)  # off: rely on the sweeps
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=50)
 OUTBOX_CONSUMERS = {
-    "alerts": "alerts.flags.raise_for_event",
+    "alerts": "alerts.flags.raise_for_events",
     "webhooks": "alerts.webhooks.fan_out",
 }
 DELIVERY_SWEEP_SECONDS = env.float("DELIVERY_SWEEP_SECONDS", default=10.0)

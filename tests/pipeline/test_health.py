@@ -1,0 +1,21 @@
+"""/healthz reports the worker through the canary's heartbeat."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from alerts.tasks import canary
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_a_worker_only_while_its_canary_is_fresh(client, settings):
+    assert client.get("/healthz").json()["checks"]["worker"] is False
+    canary()  # what a worker runs when beat sends the canary
+    body = client.get("/healthz").json()
+    assert (body["checks"]["worker"], body["status"]) == (True, "ok")
+    later = timezone.now() + datetime.timedelta(seconds=3 * settings.CANARY_SECONDS + 1)
+    with time_machine.travel(later):
+        assert client.get("/healthz").json()["checks"]["worker"] is False
