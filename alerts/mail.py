@@ -93,9 +93,15 @@ def send_notification(notification_id: int) -> bool:
 
 
 def due_notifications(limit: int = 500) -> list[int]:
+    """Immediate emails due now; a first attempt only once its kick looks lost."""
+    now = timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.KICK_GRACE_SECONDS)
     return list(
         Notification.objects.filter(
-            status=DeliveryStatus.PENDING, digest=False, next_attempt_at__lte=timezone.now()
+            Q(attempts__gt=0) | Q(created_at__lt=grace),
+            status=DeliveryStatus.PENDING,
+            digest=False,
+            next_attempt_at__lte=now,
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]

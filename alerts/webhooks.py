@@ -28,7 +28,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
@@ -321,7 +321,10 @@ def deliver(delivery_id: UUID | str) -> DeliveryAttempt | None:
         if attempt.succeeded:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, None
             delivery.delivered_at = timezone.now()
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+            # Write the endpoint row only when there is something to reset: every
+            # delivery to it would otherwise queue behind this row lock.
+            if endpoint.consecutive_failures:
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
         else:
             record_failure(delivery, endpoint, attempt)
         delivery.save(
@@ -370,11 +373,16 @@ def disable(endpoint: WebhookEndpoint, reason: str) -> None:
 
 
 def due_deliveries(limit: int = 500) -> list[str]:
+    """Pending deliveries due now. A first attempt was kicked when it was queued: it is
+    handed out here only if that kick looks lost (queued over a minute ago)."""
+    now = timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.KICK_GRACE_SECONDS)
     return [
         str(pk)
         for pk in WebhookDelivery.objects.filter(
+            Q(attempts__gt=0) | Q(redelivery_requested=True) | Q(created_at__lt=grace),
             status=DeliveryStatus.PENDING,
-            next_attempt_at__lte=timezone.now(),
+            next_attempt_at__lte=now,
             endpoint__active=True,
         )
         .order_by("next_attempt_at")

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 RATE = float(os.environ.get("BENCH_RATE", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
 CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "4")
+DRIVERS = int(os.environ.get("BENCH_DRIVERS", 4))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
 
 
@@ -59,6 +61,7 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth.models import User
+    from django.db import connection
 
     from alerts.models import Alert, WebhookDelivery, WebhookEndpoint
     from alerts.webhooks import endpoint_create
@@ -85,7 +88,9 @@ def main() -> None:
 
     log_dir = Path(tempfile.mkdtemp(prefix="ct-bench-"))
     worker = Worker(
-        {**env, "CONN_MAX_AGE": "60"}, log_dir / "worker.log", concurrency=int(CONCURRENCY)
+        {**env, "CONN_MAX_AGE": "60", "CELERY_WORKER_LOGLEVEL": "WARNING"},
+        log_dir / "worker.log",
+        concurrency=int(CONCURRENCY),
     )
     worker.start()
     from alerts.models import WorkerHeartbeat
@@ -94,22 +99,34 @@ def main() -> None:
     time.sleep(3)  # let the relay catch up with the setup events
 
     committed: dict[str, float] = {}
-    states = dict.fromkeys(cases, "investigation")
     total = int(RATE * SECONDS)
-    start = time.monotonic()
-    late = 0
-    for n in range(total):
-        due = start + n / RATE
-        pause = due - time.monotonic()
-        if pause > 0:
-            time.sleep(pause)
-        else:
-            late += 1
-        case_id = cases[n % len(cases)]
-        move = "suspend" if states[case_id] == "investigation" else "resume"
-        _, event = case_transition(case_id=case_id, transition=move, actor=system)
-        committed[str(event.id)] = time.time()
-        states[case_id] = "suspended" if move == "suspend" else "investigation"
+    late = [0] * DRIVERS
+    start = time.monotonic() + 0.5
+
+    def drive(driver: int) -> None:
+        """Transitions n = driver, driver + DRIVERS, ... on this driver's own cases."""
+        mine = cases[driver::DRIVERS]
+        states = dict.fromkeys(mine, "investigation")
+        try:
+            for k, n in enumerate(range(driver, total, DRIVERS)):
+                pause = start + n / RATE - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                else:
+                    late[driver] += 1
+                case_id = mine[k % len(mine)]
+                move = "suspend" if states[case_id] == "investigation" else "resume"
+                _, event = case_transition(case_id=case_id, transition=move, actor=system)
+                committed[str(event.id)] = time.time()
+                states[case_id] = "suspended" if move == "suspend" else "investigation"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=drive, args=(d,)) for d in range(DRIVERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     elapsed = time.monotonic() - start
 
     ids = list(committed)
@@ -135,7 +152,8 @@ def main() -> None:
         "transitions": total,
         "target_rate_per_s": RATE,
         "achieved_rate_per_s": round(total / elapsed, 1),
-        "late_transitions": late,
+        "late_transitions": sum(late),
+        "driver_threads": DRIVERS,
         "worker_processes": int(CONCURRENCY),
         "alert_ms": {
             "p50": round(percentile(alert_lat, 50), 1),

@@ -173,6 +173,9 @@ OUTBOX_CONSUMERS = {
     "webhooks": "alerts.webhooks.fan_out",
 }
 DELIVERY_SWEEP_SECONDS = env.float("DELIVERY_SWEEP_SECONDS", default=10.0)
+# A first attempt (webhook or email) was kicked when queued; the sweep hands it out only
+# once it is this old, so a backlog is not queued twice.
+KICK_GRACE_SECONDS = env.float("KICK_GRACE_SECONDS", default=60.0)
 CANARY_SECONDS = env.float("CANARY_SECONDS", default=30.0)
 CHECKS_SECONDS = env.float("CHECKS_SECONDS", default=3600.0)
 DIGEST_HOUR_UTC = env.int("DIGEST_HOUR_UTC", default=7)

@@ -26,6 +26,7 @@ from .harness import Receiver, RedisServer, Worker, wait_for
 WORKER_SETTINGS = {
     "OUTBOX_SWEEP_SECONDS": "0.5",
     "DELIVERY_SWEEP_SECONDS": "0.5",
+    "KICK_GRACE_SECONDS": "1",
     "CANARY_SECONDS": "0.5",
     "CHECKS_SECONDS": "3600",
     "WEBHOOK_RETRY_SCHEDULE": "0.5,1,2,4",
