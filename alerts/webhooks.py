@@ -191,7 +191,12 @@ def fan_out(events: list[Event]) -> list[WebhookDelivery]:
     # No conflict is possible (the relay runs this once per event), so the ids made
     # here are the stored ones; were one ignored, the delivery sweep would send it.
     deliveries = WebhookDelivery.objects.bulk_create(queued, ignore_conflicts=True)
-    kick_many_on_commit("alerts.tasks.deliver_webhook", [(str(d.pk),) for d in deliveries])
+    # One task per batch of a few: a task's fixed cost is larger than a delivery's.
+    ids = [str(d.pk) for d in deliveries]
+    size = settings.WEBHOOK_KICK_BATCH
+    kick_many_on_commit(
+        "alerts.tasks.deliver_webhooks", [(ids[i : i + size],) for i in range(0, len(ids), size)]
+    )
     return deliveries
 
 
