@@ -14,6 +14,7 @@ from casetracker.api.authentication import actor_for
 from casetracker.api.filters import Param
 from casetracker.api.pagination import CursorPagination
 from casetracker.api.permissions import Authenticated
+from casetracker.api.serializers import StrictModelSerializer
 from casetracker.api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
 
 from . import selectors, webhooks
@@ -31,7 +32,7 @@ from .workflows import ALERT
 # --- alerts ----------------------------------------------------------------------------------
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(StrictModelSerializer):
     event = serializers.UUIDField(
         source="event.id", allow_null=True, default=None, help_text="The event that raised it."
     )
@@ -104,7 +105,7 @@ class AlertViewSet(TransitionsMixin, RecordViewSet):
 # --- webhooks --------------------------------------------------------------------------------
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(StrictModelSerializer):
     owner: Any = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="Whose endpoint it is."
     )

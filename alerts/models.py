@@ -71,7 +71,9 @@ class Alert(Record):
         editable=False,
         help_text="Who acknowledged it.",
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was acknowledged."
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -81,7 +83,9 @@ class Alert(Record):
         editable=False,
         help_text="Who resolved it.",
     )
-    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was resolved."
+    )
 
     class Meta:
         ordering = ["-created_at"]

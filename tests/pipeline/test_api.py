@@ -47,6 +47,22 @@ def test_creating_a_webhook_shows_its_secret_once(staff):
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        {"url": PUBLIC_URL, "event_types": ["*"], "active": 0},
+        {"url": PUBLIC_URL, "event_types": "warrant.*"},
+        {"url": PUBLIC_URL, "event_types": ["*"], "secret": "whsec_mine"},
+        {"url": PUBLIC_URL, "event_types": ["*"], "colour": "red"},
+    ],
+)
+def test_a_webhook_with_wrong_types_or_unknown_fields_is_a_400(staff, body):
+    response = client(staff).post("/api/v1/webhooks/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "http://127.0.0.1:8000/hook",
