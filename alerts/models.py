@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.models import Record, audited, record_triggers
 from casetracker.workflow import StatusGuard, Workflow, status_check
@@ -11,10 +12,10 @@ from .workflows import ALERT
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical"
-    HIGH = "high"
-    NORMAL = "normal"
-    INFO = "info"
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    INFO = "info", _("Info")
 
 
 @audited("AlertAudit")

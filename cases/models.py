@@ -2,6 +2,7 @@ import pgtrigger
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from casetracker.models import Record, audited, record_triggers
@@ -12,11 +13,11 @@ from . import workflows
 
 
 class Basis(models.TextChoices):
-    UNIVERSAL = "universal"
-    TERRITORIAL = "territorial"
-    ACTIVE_PERSONALITY = "active_personality"
-    PASSIVE_PERSONALITY = "passive_personality"
-    INTERNATIONAL = "international"
+    UNIVERSAL = "universal", _("Universal")
+    TERRITORIAL = "territorial", _("Territorial")
+    ACTIVE_PERSONALITY = "active_personality", _("Active Personality")
+    PASSIVE_PERSONALITY = "passive_personality", _("Passive Personality")
+    INTERNATIONAL = "international", _("International")
 
 
 @audited("CaseAudit")
@@ -98,12 +99,12 @@ class Incident(Record):
 
 
 class Role(models.TextChoices):
-    ACCUSED = "accused"
-    PLAINTIFF = "plaintiff"
-    VICTIM = "victim"
-    WITNESS = "witness"
-    INVESTIGATING_JUDGE = "investigating_judge"
-    PROSECUTOR = "prosecutor"
+    ACCUSED = "accused", _("Accused")
+    PLAINTIFF = "plaintiff", _("Plaintiff")
+    VICTIM = "victim", _("Victim")
+    WITNESS = "witness", _("Witness")
+    INVESTIGATING_JUDGE = "investigating_judge", _("Investigating Judge")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
 
 
 ROLE_WORKFLOWS: dict[str, Workflow] = {
@@ -134,7 +135,7 @@ class Participation(Record):
     role = models.CharField(max_length=32, choices=Role.choices, help_text="Role in the case.")
     status = models.CharField(
         max_length=32,
-        choices=[(s, s) for s in PARTICIPATION_STATES],
+        choices=[(s, _(s)) for s in PARTICIPATION_STATES],
         editable=False,
         help_text="Workflow status (depends on role); changes only through transitions.",
     )
@@ -234,25 +235,25 @@ class Representation(Record):
 
 
 class Offence(models.TextChoices):
-    GENOCIDE = "genocide"
-    CRIMES_AGAINST_HUMANITY = "crimes_against_humanity"
-    WAR_CRIMES = "war_crimes"
-    TORTURE = "torture"
-    ENFORCED_DISAPPEARANCE = "enforced_disappearance"
-    TERRORISM = "terrorism"
-    OTHER = "other"
+    GENOCIDE = "genocide", _("Genocide")
+    CRIMES_AGAINST_HUMANITY = "crimes_against_humanity", _("Crimes Against Humanity")
+    WAR_CRIMES = "war_crimes", _("War Crimes")
+    TORTURE = "torture", _("Torture")
+    ENFORCED_DISAPPEARANCE = "enforced_disappearance", _("Enforced Disappearance")
+    TERRORISM = "terrorism", _("Terrorism")
+    OTHER = "other", _("Other")
 
 
 class ModeOfLiability(models.TextChoices):
-    COMMISSION = "commission"
-    CO_PERPETRATION = "co_perpetration"
-    ORDERING = "ordering"
-    COMPLICITY = "complicity"
-    AIDING_ABETTING = "aiding_abetting"
-    COMMAND_RESPONSIBILITY = "command_responsibility"
-    COMMON_PURPOSE = "common_purpose"
-    INCITEMENT = "incitement"
-    ATTEMPT = "attempt"
+    COMMISSION = "commission", _("Commission")
+    CO_PERPETRATION = "co_perpetration", _("Co Perpetration")
+    ORDERING = "ordering", _("Ordering")
+    COMPLICITY = "complicity", _("Complicity")
+    AIDING_ABETTING = "aiding_abetting", _("Aiding Abetting")
+    COMMAND_RESPONSIBILITY = "command_responsibility", _("Command Responsibility")
+    COMMON_PURPOSE = "common_purpose", _("Common Purpose")
+    INCITEMENT = "incitement", _("Incitement")
+    ATTEMPT = "attempt", _("Attempt")
 
 
 @audited("ChargeAudit")

@@ -15,6 +15,7 @@ from typing import Any
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 Guard = Callable[[Any], None]
 """A guard receives the locked record and raises ValidationError to refuse."""
@@ -98,8 +99,10 @@ class Workflow:
     def edges(self) -> set[tuple[str, str]]:
         return {(s, t.target) for t in self.transitions.values() for s in t.sources}
 
-    def choices(self) -> list[tuple[str, str]]:
-        return [(s, s.replace("_", " ")) for s in self.states]
+    def choices(self) -> list[tuple[str, Any]]:
+        # Lazy labels with the msgids of casetracker/web/vocabulary.py, so forms and filters
+        # show statuses in the reader's language while migrations keep the English text.
+        return [(s, gettext_lazy(s.replace("_", " "))) for s in self.states]
 
     def mermaid(self) -> str:
         lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casetracker.models import Record, audited, record_triggers
@@ -34,9 +35,9 @@ def validate_countries(codes: list[str]) -> None:
 
 
 class Review(models.TextChoices):
-    UNREVIEWED = "unreviewed"
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
+    UNREVIEWED = "unreviewed", _("Unreviewed")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes Requested")
 
 
 class Reviewable(models.Model):
@@ -70,15 +71,15 @@ class Reviewable(models.Model):
 
 
 class PartyKind(models.TextChoices):
-    PERSON = "person"
-    ORGANIZATION = "organization"
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organization")
 
 
 class Custody(models.TextChoices):
-    AT_LARGE = "at_large"
-    DETAINED = "detained"
-    DECEASED = "deceased"
-    UNKNOWN = "unknown"
+    AT_LARGE = "at_large", _("At Large")
+    DETAINED = "detained", _("Detained")
+    DECEASED = "deceased", _("Deceased")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 @audited("PartyAudit")
@@ -173,11 +174,11 @@ class Party(Reviewable, Record):
 
 
 class Function(models.TextChoices):
-    HEAD_OF_STATE = "head_of_state"
-    HEAD_OF_GOVERNMENT = "head_of_government"
-    FOREIGN_MINISTER = "foreign_minister"
-    MILITARY = "military"
-    OTHER = "other"
+    HEAD_OF_STATE = "head_of_state", _("Head Of State")
+    HEAD_OF_GOVERNMENT = "head_of_government", _("Head Of Government")
+    FOREIGN_MINISTER = "foreign_minister", _("Foreign Minister")
+    MILITARY = "military", _("Military")
+    OTHER = "other", _("Other")
 
 
 # Customary international law: the "troika" enjoys personal immunity while in office.

@@ -1,6 +1,7 @@
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from casetracker.models import Record, audited, record_triggers
@@ -12,10 +13,10 @@ IN_FORCE_OR_AFTER = ["issued", "challenged", "executed", "annulled", "lapsed"]
 
 
 class WarrantKind(models.TextChoices):
-    ARREST = "arrest"
-    SEARCH = "search"
-    APPEARANCE = "appearance"
-    COMMITTAL = "committal"
+    ARREST = "arrest", _("Arrest")
+    SEARCH = "search", _("Search")
+    APPEARANCE = "appearance", _("Appearance")
+    COMMITTAL = "committal", _("Committal")
 
 
 @audited("WarrantAudit")
@@ -140,26 +141,26 @@ class Warrant(Record):
 
 
 class NoticeKind(models.TextChoices):
-    RED = "red"
-    YELLOW = "yellow"
-    BLUE = "blue"
-    BLACK = "black"
-    GREEN = "green"
-    ORANGE = "orange"
-    PURPLE = "purple"
-    SILVER = "silver"
-    UN_SPECIAL = "un_special"
+    RED = "red", _("Red")
+    YELLOW = "yellow", _("Yellow")
+    BLUE = "blue", _("Blue")
+    BLACK = "black", _("Black")
+    GREEN = "green", _("Green")
+    ORANGE = "orange", _("Orange")
+    PURPLE = "purple", _("Purple")
+    SILVER = "silver", _("Silver")
+    UN_SPECIAL = "un_special", _("Un Special")
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public"
-    RESTRICTED = "restricted"
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted")
 
 
 class PublicListing(models.TextChoices):
-    LISTED = "listed"
-    NOT_LISTED = "not_listed"
-    UNKNOWN = "unknown"
+    LISTED = "listed", _("Listed")
+    NOT_LISTED = "not_listed", _("Not Listed")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 @audited("NoticeAudit")
