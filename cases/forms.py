@@ -2,8 +2,15 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import Case
+from casetracker.web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
+from parties.forms import PartyChoiceField
+from parties.models import Party
+from parties.selectors import parties_visible_to, redact
+
+from .models import Case, Charge, Incident, Participation, Role
+from .selectors import participations_visible_to
 
 
 class CaseForm(forms.ModelForm):
@@ -39,3 +46,105 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("any"))] + list(statuses)
         self.fields["jurisdiction"].choices = [("", _("any"))] + list(jurisdictions)
+
+
+class IncidentForm(EndsAfterStart, RecordForm):
+    class Meta:
+        model = Incident
+        fields = ["title", "started_on", "ended_on", "place", "description", "casualties"]
+        labels = {
+            "title": _("Title"),
+            "started_on": _("Started on"),
+            "ended_on": _("Ended on"),
+            "place": _("Place"),
+            "description": _("Description"),
+            "casualties": _("People killed"),
+        }
+        help_texts = {
+            "title": _("e.g. Chemical attack on Douma."),
+            "started_on": "",
+            "ended_on": _("Empty if it lasted one day."),
+            "place": "",
+            "description": "",
+            "casualties": _("Empty if not known."),
+        }
+        widgets = {
+            "started_on": DATE_INPUT,
+            "ended_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ParticipationForm(RecordForm):
+    """Add a party to a case in a role (who and in which role are then fixed)."""
+
+    party = PartyChoiceField(label=_("Party"), queryset=Party.objects.none())
+
+    class Meta:
+        model = Participation
+        fields = ["party", "role"]
+        labels = {"role": _("Role")}
+        help_texts = {"role": _("An accused starts as a suspect, a plaintiff as an applicant.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer(self.fields["party"], parties_visible_to(user).order_by("name"), user)
+
+    def clean(self):
+        data = super().clean()
+        party, role = data.get("party"), data.get("role")
+        taken = Participation.objects.filter(case_id=self.instance.case_id, party=party, role=role)
+        if party and role and taken.exists():
+            self.add_error("party", _("This party already has this role in this case."))
+        return data
+
+
+class AccusedChoiceField(forms.ModelChoiceField):
+    user = None
+
+    def label_from_instance(self, obj) -> str:
+        return redact(obj.party, self.user).name
+
+
+class ChargeForm(RecordForm):
+    accused = AccusedChoiceField(
+        label=_("Accused"),
+        queryset=Participation.objects.none(),
+        help_text=_("Add the party to the case as accused first."),
+    )
+    legal_basis = LinesField(
+        label=_("Legal basis"),
+        required=False,
+        help_text=_("Article references, one per line, e.g. FR Code pénal 212-1."),
+    )
+
+    class Meta:
+        model = Charge
+        fields = [
+            "accused",
+            "offence",
+            "label",
+            "legal_basis",
+            "mode_of_liability",
+            "qualification_text",
+        ]
+        labels = {
+            "offence": _("Offence"),
+            "label": pgettext_lazy("record", "Charge"),
+            "mode_of_liability": _("Mode of liability"),
+            "qualification_text": _("Legal qualification (verbatim)"),
+        }
+        help_texts = {
+            "offence": "",
+            "label": _("e.g. Complicity in crimes against humanity."),
+            "mode_of_liability": "",
+            "qualification_text": _("As the court wrote it, in any language."),
+        }
+        widgets = {"qualification_text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        accused = participations_visible_to(user).filter(
+            case_id=self.instance.case_id, role=Role.ACCUSED
+        )
+        offer(self.fields["accused"], accused, user)

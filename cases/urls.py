@@ -9,4 +9,9 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
     path("<uuid:pk>/edit/", views.case_edit, name="edit"),
+    path("<uuid:pk>/incidents/new/", views.incident_new, name="incident_new"),
+    path("incidents/<uuid:pk>/edit/", views.incident_edit, name="incident_edit"),
+    path("<uuid:pk>/participations/new/", views.participation_new, name="participation_new"),
+    path("<uuid:pk>/charges/new/", views.charge_new, name="charge_new"),
+    path("charges/<uuid:pk>/edit/", views.charge_edit, name="charge_edit"),
 ]

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -14,6 +15,7 @@ from casetracker.actions import VersionConflict
 from casetracker.events import Actor
 from casetracker.selectors import events_visible_to
 from casetracker.web import pictures, records
+from casetracker.web.editing import form_page, submit
 from casetracker.web.follow_views import following
 from casetracker.web.views import (
     apply_errors,
@@ -24,9 +26,17 @@ from casetracker.web.views import (
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
 from . import selectors, workflows
-from .actions import case_create, case_update
-from .forms import CaseFilterForm, CaseForm
-from .models import Role
+from .actions import (
+    case_create,
+    case_update,
+    charge_create,
+    charge_update,
+    incident_create,
+    incident_update,
+    participation_create,
+)
+from .forms import CaseFilterForm, CaseForm, ChargeForm, IncidentForm, ParticipationForm
+from .models import Case, Charge, Incident, Participation, Role
 
 PAGE_SIZE = 20
 
@@ -144,4 +154,149 @@ def case_edit(request: HttpRequest, pk) -> HttpResponse:
         "cases/form.html",
         {"form": form, "case": case, "conflict": conflict},
         status=status,
+    )
+
+
+def _case_of(request: HttpRequest, pk) -> Case:
+    return get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+
+
+@login_required
+@permission_required("cases.add_incident", raise_exception=True)
+def incident_new(request: HttpRequest, pk) -> HttpResponse:
+    case = _case_of(request, pk)
+    form = IncidentForm(request.POST or None, instance=Incident(case=case))
+    incident, _conflict = submit(
+        request,
+        form,
+        lambda: incident_create(actor=Actor.for_user(request.user), case=case, **form.changes()),
+    )
+    if incident is not None:
+        messages.success(request, _("Incident added."))
+        return redirect(records.url_of(incident))
+    return form_page(
+        request,
+        form=form,
+        heading=_("New incident in %(ref)s") % {"ref": case.reference},
+        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+    )
+
+
+@login_required
+@permission_required("cases.change_incident", raise_exception=True)
+def incident_edit(request: HttpRequest, pk) -> HttpResponse:
+    incident = get_object_or_404(selectors.incidents_visible_to(request.user), pk=pk)
+    title = incident.title
+    form = IncidentForm(
+        request.POST or None, instance=incident, initial={"expected_version": incident.version}
+    )
+    saved, conflict = submit(
+        request,
+        form,
+        lambda: incident_update(
+            incident_id=pk,
+            actor=Actor.for_user(request.user),
+            expected_version=form.cleaned_data["expected_version"],
+            **form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Incident saved."))
+        return redirect(records.url_of(saved))
+    return form_page(
+        request,
+        form=form,
+        heading=_("Edit %(name)s") % {"name": title},
+        back=(reverse("cases:detail", args=[incident.case_id]), incident.case.reference),
+        conflict=conflict,
+    )
+
+
+@login_required
+@permission_required("cases.add_participation", raise_exception=True)
+def participation_new(request: HttpRequest, pk) -> HttpResponse:
+    """Add a party to the case in a role. Who and in which role are fixed afterwards;
+    its status moves through the role's transitions."""
+    case = _case_of(request, pk)
+    form = ParticipationForm(
+        request.POST or None,
+        instance=Participation(case=case),
+        user=request.user,
+        initial={"party": request.GET.get("party")},
+    )
+    participation, _conflict = submit(
+        request,
+        form,
+        lambda: participation_create(
+            actor=Actor.for_user(request.user), case=case, **form.changes()
+        ),
+    )
+    if participation is not None:
+        messages.success(request, _("Party added to the case."))
+        return redirect(records.url_of(participation))
+    return form_page(
+        request,
+        form=form,
+        heading=_("Add a party to %(ref)s") % {"ref": case.reference},
+        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+    )
+
+
+@login_required
+@permission_required("cases.add_charge", raise_exception=True)
+def charge_new(request: HttpRequest, pk) -> HttpResponse:
+    case = _case_of(request, pk)
+    form = ChargeForm(
+        request.POST or None,
+        instance=Charge(case=case),
+        user=request.user,
+        initial={"accused": request.GET.get("accused")},
+    )
+    charge, _conflict = submit(
+        request,
+        form,
+        lambda: charge_create(actor=Actor.for_user(request.user), case=case, **form.changes()),
+    )
+    if charge is not None:
+        messages.success(request, _("Charge added."))
+        return redirect(records.url_of(charge))
+    return form_page(
+        request,
+        form=form,
+        heading=_("New charge in %(ref)s") % {"ref": case.reference},
+        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+    )
+
+
+@login_required
+@permission_required("cases.change_charge", raise_exception=True)
+def charge_edit(request: HttpRequest, pk) -> HttpResponse:
+    """Edit a charge; an approved charge goes back to the review queue."""
+    charge = get_object_or_404(selectors.charges_visible_to(request.user), pk=pk)
+    label = charge.label
+    form = ChargeForm(
+        request.POST or None,
+        instance=charge,
+        user=request.user,
+        initial={"expected_version": charge.version},
+    )
+    saved, conflict = submit(
+        request,
+        form,
+        lambda: charge_update(
+            charge_id=pk,
+            actor=Actor.for_user(request.user),
+            expected_version=form.cleaned_data["expected_version"],
+            **form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Charge saved."))
+        return redirect(records.url_of(saved))
+    return form_page(
+        request,
+        form=form,
+        heading=_("Edit %(name)s") % {"name": label},
+        back=(reverse("cases:detail", args=[charge.case_id]), charge.case.reference),
+        conflict=conflict,
     )

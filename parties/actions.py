@@ -46,6 +46,55 @@ def position_create(*, actor: Actor, party: Party, **fields: Any) -> Position:
     )
 
 
+def position_update(
+    *,
+    position_id: UUID,
+    actor: Actor,
+    party_id: UUID | None = None,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Position:
+    """Edit a position (of `party_id` when given: a form cannot reach another party's)."""
+    positions = Position.objects.all()
+    if party_id is not None:
+        positions = positions.filter(party_id=party_id)
+    return record_update(
+        queryset=positions,
+        pk=position_id,
+        actor=actor,
+        perm="parties.change_position",
+        changes=changes,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def party_update_with_positions(
+    *,
+    party_id: UUID,
+    actor: Actor,
+    expected_version: int | None = None,
+    positions: list[dict[str, Any]] | None = None,
+    **changes: Any,
+) -> Party:
+    """Edit a party and its positions in one transaction (the web form saves them together).
+
+    Each entry of `positions` with an `id` (and optionally its `expected_version`)
+    edits that position; one without adds a position. Any error stores nothing.
+    """
+    party = party_update(
+        party_id=party_id, actor=actor, expected_version=expected_version, **changes
+    )
+    for entry in positions or []:
+        entry = dict(entry)
+        position_id = entry.pop("id", None)
+        if position_id is None:
+            position_create(actor=actor, party=party, **entry)
+        else:
+            position_update(position_id=position_id, party_id=party_id, actor=actor, **entry)
+    return party
+
+
 def party_set_custody(*, party_id: UUID, custody: str, actor: Actor) -> Party:
     """Record a person's custody (e.g. detained when a warrant is executed)."""
     return record_update(

@@ -1,7 +1,12 @@
+"""Forms of the party pages. They parse and validate input; the actions write."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PartyKind
+from casetracker.web.forms import DATE_INPUT, CodesField, EndsAfterStart, LinesField, RecordForm
+
+from .models import Party, PartyKind, Position
+from .selectors import redact
 
 
 class PartySearchForm(forms.Form):
@@ -13,3 +18,119 @@ class PartySearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("any")), *PartyKind.choices]
     )
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    """Choose a party by name, as the reader may see it (a protected party by its pseudonym)."""
+
+    user = None
+
+    def label_from_instance(self, obj) -> str:
+        return redact(obj, self.user).name
+
+
+class PartyForm(RecordForm):
+    # The identity a reader who may not see protected identities never gets for a protected party.
+    IDENTITY = ("name", "name_original", "aliases", "birth_date", "protected")
+
+    aliases = LinesField(
+        label=_("Aliases"),
+        required=False,
+        help_text=_("Other spellings and transliterations, one per line."),
+    )
+    nationalities = CodesField(
+        label=_("Nationalities"),
+        required=False,
+        help_text=_("ISO country codes separated by commas, e.g. SY, FR."),
+    )
+
+    class Meta:
+        model = Party
+        fields = [
+            "kind",
+            "name",
+            "name_original",
+            "aliases",
+            "birth_date",
+            "nationalities",
+            "protected",
+            "pseudonym",
+            "custody",
+        ]
+        labels = {
+            "kind": _("Kind"),
+            "name": _("Name (Latin script)"),
+            "name_original": _("Original script"),
+            "birth_date": _("Born"),
+            "protected": _("Protected identity"),
+            "pseudonym": _("Pseudonym"),
+            "custody": _("Custody"),
+        }
+        help_texts = {
+            "kind": "",
+            "name": "",
+            "name_original": _("The name in its own script, e.g. Arabic."),
+            "birth_date": _("YYYY, YYYY-MM or YYYY-MM-DD: a partial date is fine."),
+            "protected": _(
+                "Only those allowed to see protected identities see the name; others see the "
+                "pseudonym."
+            ),
+            "pseudonym": _("Shown instead of the name when the identity is protected."),
+            "custody": _("Persons only."),
+        }
+        widgets = {
+            "name_original": forms.TextInput(attrs={"dir": "auto"}),
+            "aliases": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        }
+
+    def __init__(self, *args, hide_identity: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hide_identity:
+            for name in self.IDENTITY:
+                del self.fields[name]
+
+
+class PositionForm(EndsAfterStart, forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Position
+        fields = ["title", "organisation", "function", "started_on", "ended_on"]
+        labels = {
+            "title": _("Title"),
+            "organisation": _("Organisation"),
+            "function": _("Function"),
+            "started_on": _("From"),
+            "ended_on": _("Until"),
+        }
+        help_texts = {
+            "title": _("e.g. President of the Syrian Arab Republic."),
+            "organisation": "",
+            "function": _(
+                "Head of state, head of government and foreign minister carry personal "
+                "immunity while in office."
+            ),
+            "started_on": "",
+            "ended_on": _("Empty while still held."),
+        }
+        widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.existing:
+            self.initial.setdefault("expected_version", self.instance.version)
+
+    @property
+    def existing(self) -> bool:
+        return not self.instance._state.adding
+
+    def entry(self) -> dict:
+        """What the action takes: the fields, and for an existing position its id and version."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        if self.existing:
+            data["id"] = self.instance.pk
+            data["expected_version"] = self.cleaned_data["expected_version"]
+        return data
+
+
+PositionFormSet = forms.modelformset_factory(Position, form=PositionForm, extra=1, can_delete=False)

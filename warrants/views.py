@@ -1,16 +1,26 @@
-"""Warrant and notice pages: lists with status filters, detail with transitions and history."""
+"""Warrant and notice pages: lists with status filters, detail with transitions and history,
+create and edit forms."""
 
-from django.contrib.auth.decorators import login_required
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.selectors import cases_visible_to
+from casetracker.events import Actor
 from casetracker.selectors import events_visible_to
+from casetracker.web import records
+from casetracker.web.editing import form_page, submit
 from casetracker.web.views import transition_forms
 
 from . import workflows
-from .forms import StatusFilterForm
+from .actions import notice_create, notice_update, warrant_create, warrant_update
+from .forms import NoticeForm, StatusFilterForm, WarrantForm
 from .models import NoticeKind, WarrantKind
 from .selectors import notices_visible_to, warrants_visible_to
 
@@ -86,3 +96,121 @@ def notice_detail(request: HttpRequest, pk) -> HttpResponse:
             "events": _events(user, notice).order_by("-seq"),
         },
     )
+
+
+def _uuid_param(request: HttpRequest, name: str) -> str | None:
+    """A preset from the query string (?case=, ?warrant=); the form checks it like any input."""
+    value = request.GET.get(name, "")
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return None
+
+
+@login_required
+@permission_required("warrants.add_warrant", raise_exception=True)
+def warrant_new(request: HttpRequest) -> HttpResponse:
+    """Create a warrant: issued when its issue date is given, else requested."""
+    user = request.user
+    case_id = _uuid_param(request, "case")
+    case = cases_visible_to(user).filter(pk=case_id).first() if case_id else None
+    form = WarrantForm(
+        request.POST or None, user=user, case=case, initial={"case": case, "kind": "arrest"}
+    )
+    warrant, _conflict = submit(
+        request, form, lambda: warrant_create(actor=Actor.for_user(user), **form.creation())
+    )
+    if warrant is not None:
+        messages.success(request, _("Warrant created."))
+        return redirect("warrants:warrant", warrant.pk)
+    back = (
+        (reverse("cases:detail", args=[case.pk]), case.reference)
+        if case
+        else (reverse("warrants:warrants"), _("Warrants"))
+    )
+    return form_page(request, form=form, heading=_("New warrant"), back=back)
+
+
+@login_required
+@permission_required("warrants.change_warrant", raise_exception=True)
+def warrant_edit(request: HttpRequest, pk) -> HttpResponse:
+    """Edit a warrant; its case, subject and charges are fixed, its status moves by transitions."""
+    user = request.user
+    warrant = get_object_or_404(warrants_visible_to(user), pk=pk)
+    heading = _("Edit %(name)s") % {"name": records.label(warrant, user)}
+    form = WarrantForm(
+        request.POST or None,
+        instance=warrant,
+        user=user,
+        initial={"expected_version": warrant.version},
+    )
+    saved, conflict = submit(
+        request,
+        form,
+        lambda: warrant_update(
+            warrant_id=pk,
+            actor=Actor.for_user(user),
+            expected_version=form.cleaned_data["expected_version"],
+            **form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Warrant saved."))
+        return redirect("warrants:warrant", pk)
+    back = (reverse("warrants:warrant", args=[pk]), warrant.reference or _("Warrant"))
+    return form_page(request, form=form, heading=heading, back=back, conflict=conflict)
+
+
+@login_required
+@permission_required("warrants.add_notice", raise_exception=True)
+def notice_new(request: HttpRequest) -> HttpResponse:
+    """Create an INTERPOL notice as requested; a red one rests on an issued warrant."""
+    user = request.user
+    warrant_id = _uuid_param(request, "warrant")
+    form = NoticeForm(
+        request.POST or None,
+        user=user,
+        initial={"warrant": warrant_id, "kind": "red" if warrant_id else None},
+    )
+    notice, _conflict = submit(
+        request, form, lambda: notice_create(actor=Actor.for_user(user), **form.changes())
+    )
+    if notice is not None:
+        messages.success(request, _("Notice created."))
+        return redirect("warrants:notice", notice.pk)
+    back = (
+        (reverse("warrants:warrant", args=[warrant_id]), _("Warrant"))
+        if warrant_id
+        else (reverse("warrants:notices"), _("INTERPOL notices"))
+    )
+    return form_page(request, form=form, heading=_("New INTERPOL notice"), back=back)
+
+
+@login_required
+@permission_required("warrants.change_notice", raise_exception=True)
+def notice_edit(request: HttpRequest, pk) -> HttpResponse:
+    """Edit a notice; kind, subject and warrant are fixed, its status moves by transitions."""
+    user = request.user
+    notice = get_object_or_404(notices_visible_to(user), pk=pk)
+    heading = _("Edit %(name)s") % {"name": records.label(notice, user)}
+    form = NoticeForm(
+        request.POST or None,
+        instance=notice,
+        user=user,
+        initial={"expected_version": notice.version},
+    )
+    saved, conflict = submit(
+        request,
+        form,
+        lambda: notice_update(
+            notice_id=pk,
+            actor=Actor.for_user(user),
+            expected_version=form.cleaned_data["expected_version"],
+            **form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Notice saved."))
+        return redirect("warrants:notice", pk)
+    back = (reverse("warrants:notice", args=[pk]), _("Notice"))
+    return form_page(request, form=form, heading=heading, back=back, conflict=conflict)

@@ -1,11 +1,77 @@
 """Forms shared by several pages: transitions, reviews, roles. Validation is the actions' job;
 these only parse input and carry the record's version for optimistic locking."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.workflow import Transition
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RecordForm(forms.ModelForm):
+    """Create or edit a domain record. The form parses and validates; the named action writes.
+
+    `expected_version` carries the version the user started from (optimistic lock).
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def existing(self) -> bool:
+        """An edit form (records get their UUID when built, so `pk` cannot tell)."""
+        return not self.instance._state.adding
+
+    def changes(self) -> dict:
+        """The model fields this form offers, as the action takes them."""
+        model_fields = set(self._meta.fields or ())
+        return {name: self.cleaned_data[name] for name in self.fields if name in model_fields}
+
+
+def offer(field: Any, queryset, user=None) -> None:
+    """Set the records a choice field offers, labelled as `user` may see them."""
+    field.queryset, field.user = queryset, user
+
+
+class EndsAfterStart:
+    """For records with `started_on`/`ended_on`: say so next to the end date (the database
+    constraint would only give a message at the top of the form)."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        started, ended = data.get("started_on"), data.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("Must not be before the start date."))  # type: ignore[attr-defined]
+        return data
+
+
+class LinesField(forms.CharField):
+    """A list typed one item per line (aliases, legal bases): commas may belong to an item."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:  # type: ignore[override]
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+class CodesField(forms.CharField):
+    """Country codes typed as "SY, FR" (the model checks each code)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:  # type: ignore[override]
+        return [code.upper() for code in str(value or "").replace(",", " ").split()]
 
 
 class TransitionForm(forms.Form):

@@ -1,0 +1,71 @@
+"""Create and edit pages of domain records: one pattern for every form.
+
+A form parses and validates; the named action writes. The version the user
+started from travels in a hidden field, so a concurrent change is refused with
+a message naming who made it. Every error shows next to its field (or at the
+top when it concerns several), and the page keeps what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from casetracker.actions import VersionConflict
+from casetracker.web.views import apply_errors, conflict_message
+
+
+def submit(
+    request: HttpRequest, form, write: Callable[[], Any], *, also: Iterable = ()
+) -> tuple[Any, str]:
+    """On POST, validate `form` (and the forms or formsets in `also`) and call `write()`.
+
+    Returns (what `write` returned, "") on success, (None, conflict message) on a
+    VersionConflict, and (None, "") when nothing was written: then the errors
+    are on the forms, the action's ValidationError included.
+    """
+    if request.method != "POST":
+        return None, ""
+    valid = [f.is_valid() for f in (form, *also)]  # every form, so each shows its errors
+    if not all(valid):
+        return None, ""
+    try:
+        return write(), ""
+    except VersionConflict as error:
+        return None, conflict_message(error.record)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None, ""
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form,
+    heading: str,
+    back: tuple[str, str] | None = None,
+    conflict: str = "",
+    formset=None,
+    formset_legend: str = "",
+    formset_new_legend: str = "",
+) -> HttpResponse:
+    """The form again: 200 to start, 400 after errors, 409 after a version conflict."""
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "web/record_form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "back": back,
+            "conflict": conflict,
+            "formset": formset,
+            "formset_legend": formset_legend,
+            "formset_new_legend": formset_new_legend,
+        },
+        status=status,
+    )
