@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from casetracker.models import Record, audited, record_triggers
@@ -99,7 +100,7 @@ class Incident(Record):
 
 
 class Role(models.TextChoices):
-    ACCUSED = "accused", _("Accused")
+    ACCUSED = "accused", pgettext_lazy("role", "Accused")
     PLAINTIFF = "plaintiff", _("Plaintiff")
     VICTIM = "victim", _("Victim")
     WITNESS = "witness", _("Witness")

@@ -2,6 +2,7 @@ import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from casetracker.models import Record, audited, record_triggers
@@ -14,7 +15,7 @@ IN_FORCE_OR_AFTER = ["issued", "challenged", "executed", "annulled", "lapsed"]
 
 class WarrantKind(models.TextChoices):
     ARREST = "arrest", _("Arrest")
-    SEARCH = "search", _("Search")
+    SEARCH = "search", pgettext_lazy("warrant kind", "Search")
     APPEARANCE = "appearance", _("Appearance")
     COMMITTAL = "committal", _("Committal")
 

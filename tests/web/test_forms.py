@@ -662,3 +662,28 @@ def test_a_notice_edit_saves_and_a_stale_one_shows_the_conflict(client, staff, w
     assert f"{CONFLICT} staff at" in page and 'value="2023/999"' in page
     notice.refresh_from_db()
     assert (notice.interpol_id, notice.visibility) == ("2023/12345", "public")
+
+
+# Languages ----------------------------------------------------------------------------------
+
+
+def test_the_forms_and_their_choices_speak_french(client, staff):
+    signed_in(client, staff)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    page = client.get(reverse("parties:new")).content.decode()
+    assert "Nom (alphabet latin)" in page and "Nouvelle partie" in page
+    assert '<option value="person">Personne</option>' in page
+    assert '<option value="head_of_state">Chef d&#x27;État</option>' in page
+    response = client.post(reverse("parties:new"), {**PARTY, "birth_date": "", "name": ""})
+    assert "Ce champ est obligatoire." in error_next_to(response.content.decode(), "name")
+
+
+def test_arabic_has_every_plural_form():
+    from django.utils import translation
+
+    with translation.override("ar"):
+        killed = [
+            translation.ngettext("%(n)s killed", "%(n)s killed", n) % {"n": n}
+            for n in (0, 1, 2, 5, 11, 100)
+        ]
+    assert killed == ["0 قتيل", "1 قتيل", "2 قتيلان", "5 قتلى", "11 قتيلاً", "100 قتيل"]
