@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case, Charge
+from casetracker.models import Event
 from parties.models import Party
 from tests.browser.conftest import AXE, screenshot
 from warrants.models import Warrant
@@ -140,6 +141,47 @@ def test_form_errors_keep_the_users_input(sign_in):
     expect(page.get_by_label("Forum")).to_have_value("Higher Regional Court Koblenz")
     expect(page.locator("#id_jurisdiction")).to_have_value("DE")
     screenshot(page, "form-errors")
+
+
+def test_staff_create_a_party_through_the_web_form(sign_in):
+    page = sign_in("staff")
+    page.get_by_role("link", name="Parties", exact=True).click()
+    page.get_by_role("link", name="New party").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New party")
+    page.get_by_label("Kind").select_option("person")
+    page.get_by_label("Name (Latin script)").fill("Jamil Hassan")
+    page.get_by_label("Original script").fill("جميل حسن")
+    page.get_by_label("Aliases").fill("Jameel Hassan\nDjamil Hassan")
+    page.get_by_label("Born").fill("1953-13")
+    page.get_by_label("Nationalities").fill("SY")
+    position = page.locator("fieldset#positions-0")
+    position.get_by_label("Title").fill("Head of Air Force Intelligence")
+    position.get_by_label("Function").select_option("military")
+    position.get_by_label("From").fill("2009-01-01")
+    page.get_by_role("button", name="Save").click()
+
+    # The mistake is shown next to its field; everything typed is still there.
+    expect(page.locator("#id_birth_date_error")).to_contain_text("not a real date")
+    expect(page.get_by_label("Original script")).to_have_value("جميل حسن")
+    expect(page.get_by_label("Aliases")).to_have_value("Jameel Hassan\nDjamil Hassan")
+    expect(position.get_by_label("Title")).to_have_value("Head of Air Force Intelligence")
+    assert not Party.objects.filter(name="Jamil Hassan").exists()
+
+    page.get_by_label("Born").fill("1953")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Party Jamil Hassan created.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jamil Hassan")
+    expect(page.locator("main")).to_contain_text("Djamil Hassan")
+    expect(page.locator("main")).to_contain_text("Head of Air Force Intelligence")
+    party = Party.objects.get(name="Jamil Hassan")
+    assert (party.name_original, party.birth_date, party.nationalities) == (
+        "جميل حسن",
+        "1953",
+        ["SY"],
+    )
+    assert Event.objects.filter(
+        type="party.created", subject_id=party.pk, actor_name="staff"
+    ).exists()
 
 
 def test_a_concurrent_edit_shows_who_changed_the_record(sign_in):
