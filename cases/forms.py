@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from casetracker.web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
 from parties.forms import PartyChoiceField
 from parties.models import Party
-from parties.selectors import parties_visible_to, redact
+from parties.selectors import parties_to_choose, redact
 
 from .models import Case, Charge, Incident, Participation, Role
 from .selectors import participations_visible_to
@@ -88,7 +88,7 @@ class ParticipationForm(RecordForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        offer(self.fields["party"], parties_visible_to(user).order_by("name"), user)
+        offer(self.fields["party"], parties_to_choose(user), user)
 
     def clean(self):
         data = super().clean()

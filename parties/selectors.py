@@ -1,6 +1,6 @@
 """Readers of parties, scoped to who asks; protected identities redacted (domain.md §1)."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from .models import Party, Position
 
@@ -32,6 +32,13 @@ def parties_visible_to(user) -> QuerySet[Party]:
     return Party.objects.prefetch_related(
         Prefetch("positions", queryset=Position.objects.order_by("started_on"))
     )
+
+
+def parties_to_choose(user) -> QuerySet[Party]:
+    """Parties for a choice list, ordered by the name shown (a protected party's pseudonym:
+    ordering by its real name would hint at it)."""
+    shown = Case(When(protected=True, then=F("pseudonym")), default=F("name"))
+    return parties_visible_to(user).order_by(shown, "pk")
 
 
 def party_search(user, q: str) -> QuerySet[Party]:

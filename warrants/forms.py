@@ -7,7 +7,7 @@ from casetracker.web import records
 from casetracker.web.forms import DATE_INPUT, RecordForm, offer
 from parties.forms import PartyChoiceField
 from parties.models import Party, PartyKind
-from parties.selectors import parties_visible_to
+from parties.selectors import parties_to_choose
 
 from .models import Notice, Warrant
 from .selectors import warrants_visible_to
@@ -106,7 +106,7 @@ class WarrantForm(RecordForm):
                 del self.fields[name]
         else:
             offer(self.fields["case"], cases_visible_to(user))
-            persons = parties_visible_to(user).filter(kind=PartyKind.PERSON)
+            persons = parties_to_choose(user).filter(kind=PartyKind.PERSON)
             offer(self.fields["subject"], persons, user)
             charges = charges_visible_to(user)
             offer(self.fields["charges"], charges.filter(case=case) if case else charges, user)
@@ -181,7 +181,7 @@ class NoticeForm(RecordForm):
                 del self.fields[name]
             return
         offer(self.fields["warrant"], warrants_visible_to(user), user)
-        offer(self.fields["subject"], parties_visible_to(user), user)
+        offer(self.fields["subject"], parties_to_choose(user), user)
 
     def clean(self):
         data = super().clean()
