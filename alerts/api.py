@@ -68,6 +68,7 @@ class AlertSerializer(StrictModelSerializer):
             "acknowledged_at",
             "resolved_by",
             "resolved_at",
+            "resolution_note",
         ]
         read_only_fields = fields
 
@@ -85,7 +86,9 @@ class AlertSerializer(StrictModelSerializer):
 
 class AlertViewSet(TransitionsMixin, RecordViewSet):
     """Alerts raised by events and periodic checks. Acknowledge and resolve through
-    `transitions/` (`{"transition": "acknowledge"}`); these are audited, never events."""
+    `transitions/` (`{"transition": "acknowledge"}`; a resolution may carry a `note`, kept as
+    `resolution_note`); these are audited, never events. A periodic check resolves its own
+    alert when the condition clears (`resolved_by` null, note "condition cleared: ...")."""
 
     queryset_model = Alert
     selector = selectors.alerts_visible_to
@@ -99,7 +102,12 @@ class AlertViewSet(TransitionsMixin, RecordViewSet):
     ]
 
     def transition_record(self, pk: Any, **kwargs: Any) -> Any:
-        return alert_transition(alert_id=pk, transition=kwargs["transition"], actor=kwargs["actor"])
+        return alert_transition(
+            alert_id=pk,
+            transition=kwargs["transition"],
+            actor=kwargs["actor"],
+            note=kwargs.get("note", ""),
+        )
 
 
 # --- webhooks --------------------------------------------------------------------------------

@@ -1,29 +1,43 @@
 """Periodic checks (Celery beat): conditions no single event reveals.
 
-Each check yields Findings keyed by a condition string (check name + record
+Each check yields Findings keyed by a condition string (check prefix + record
 id). `run_checks` raises an alert for a finding only if no alert with that
 condition is open or acknowledged (the partial unique constraint
 `alert_one_open_per_condition` settles races), so a check may run any number
 of times. Once its alert is resolved, a condition that still holds raises a
 new one on the next run.
+
+A condition that no longer holds (the red notice was withdrawn, the warrant
+issued, the stale notice moved on) has its open or acknowledged alert resolved
+by the system actor through `alert_transition`, with a note saying why
+("condition cleared: ..."). Only alerts of the check that ran are touched, never
+alerts raised by events; a second run finds nothing left to resolve.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from casetracker.events import Actor
 from casetracker.models import Event
+from casetracker.workflow import InvalidTransition
 from parties.models import IMMUNE_FUNCTIONS, Custody, Party, Position
 from warrants.models import Notice, Warrant
 
+from .actions import alert_transition
 from .flags import Finding, party_label, raise_for_finding
 from .models import Alert, Severity
+
+M = TypeVar("M", bound=Model)
 
 LIVE_WARRANT = ["requested", "issued", "challenged"]
 LIVE_NOTICE = ["requested", "under_review", "published", "suspended"]
@@ -171,23 +185,171 @@ def deceased_with_live_warrants_or_notices(today: datetime.date) -> Iterator[Fin
         )
 
 
-CHECKS: dict[str, Callable[[datetime.date], Iterator[Finding]]] = {
-    "red_notice_without_issued_warrant": red_notice_without_issued_warrant,
-    "warrant_against_immune_person": warrant_against_immune_person,
-    "notice_pending_too_long": notice_pending_too_long,
-    "warrant_challenged_too_long": warrant_challenged_too_long,
-    "case_dormant": case_dormant,
-    "deceased_with_live_warrants_or_notices": deceased_with_live_warrants_or_notices,
+# --- why a condition cleared -------------------------------------------------------------------
+# Each says, without naming anyone (alerts are read by those who may not see protected
+# identities), what changed so that the check no longer finds the condition.
+
+
+def subject_of(alert: Alert, queryset: QuerySet[M]) -> M | None:
+    return queryset.filter(pk=alert.subject_id).first() if alert.subject_id else None
+
+
+def status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def red_notice_cleared(alert: Alert) -> str:
+    notice = subject_of(alert, Notice.objects.select_related("warrant"))
+    if notice is None:
+        return "the notice no longer exists"
+    if notice.status not in ("requested", "under_review", "published"):
+        return f"the Red Notice is now {status_words(notice.status)}"
+    if notice.warrant is not None and notice.warrant.status == "issued":
+        return "its warrant is now issued"
+    return "the Red Notice rests on an issued warrant again"
+
+
+def immunity_cleared(alert: Alert) -> str:
+    warrant = subject_of(alert, Warrant.objects.all())
+    if warrant is None:
+        return "the warrant no longer exists"
+    if warrant.status not in ("issued", "challenged"):
+        return f"the warrant is now {status_words(warrant.status)}"
+    return (
+        f"the subject's recorded positions no longer carry personal immunity on {warrant.issued_on}"
+    )
+
+
+def notice_pending_cleared(alert: Alert) -> str:
+    notice = subject_of(alert, Notice.objects.all())
+    if notice is None:
+        return "the notice no longer exists"
+    was = alert.condition.rsplit(":", 1)[-1]
+    if notice.status != was:
+        return f"the notice moved on from {status_words(was)} to {status_words(notice.status)}"
+    return f"the notice is no longer pending for over {settings.CHECK_NOTICE_PENDING_DAYS} days"
+
+
+def challenged_cleared(alert: Alert) -> str:
+    warrant = subject_of(alert, Warrant.objects.all())
+    if warrant is None:
+        return "the warrant no longer exists"
+    if warrant.status != "challenged":
+        return f"the warrant is now {status_words(warrant.status)}"
+    days = settings.CHECK_WARRANT_CHALLENGED_DAYS
+    return f"the warrant is no longer challenged for over {days} days"
+
+
+def dormant_cleared(alert: Alert) -> str:
+    case = subject_of(alert, Case.objects.all())
+    if case is None:
+        return "the case no longer exists"
+    if case.status == "closed":
+        return "the case is now closed"
+    last = case.events.aggregate(day=Max("effective_date"))["day"]
+    return f"the case has an event dated {last}" if last else "the case is no longer dormant"
+
+
+def deceased_cleared(alert: Alert) -> str:
+    party = subject_of(alert, Party.objects.all())
+    if party is None:
+        return "the party no longer exists"
+    if party.custody != Custody.DECEASED:
+        return f"the subject's custody is now {status_words(party.custody or 'unset')}"
+    return "no live warrant or notice remains against the deceased subject"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A periodic check: what it finds, the prefix of its condition keys, why one cleared."""
+
+    find: Callable[[datetime.date], Iterator[Finding]]
+    prefix: str
+    cleared: Callable[[Alert], str]
+
+
+CHECKS: dict[str, Check] = {
+    "red_notice_without_issued_warrant": Check(
+        red_notice_without_issued_warrant, "red_notice_warrant_not_issued", red_notice_cleared
+    ),
+    "warrant_against_immune_person": Check(
+        warrant_against_immune_person, "warrant_personal_immunity", immunity_cleared
+    ),
+    "notice_pending_too_long": Check(
+        notice_pending_too_long, "notice_pending", notice_pending_cleared
+    ),
+    "warrant_challenged_too_long": Check(
+        warrant_challenged_too_long, "warrant_challenged", challenged_cleared
+    ),
+    "case_dormant": Check(case_dormant, "case_dormant", dormant_cleared),
+    "deceased_with_live_warrants_or_notices": Check(
+        deceased_with_live_warrants_or_notices, "deceased_live_records", deceased_cleared
+    ),
 }
+
+SYSTEM = Actor.system()
+
+
+@dataclass
+class CheckRun:
+    """What one run of the checks did."""
+
+    raised: list[Alert] = field(default_factory=list)
+    resolved: list[Alert] = field(default_factory=list)
+
+
+def unresolved_alerts(check: Check) -> dict[str, UUID]:
+    """The check's open or acknowledged alerts: condition → alert id."""
+    alerts = Alert.objects.filter(condition__startswith=f"{check.prefix}:").exclude(
+        status="resolved"
+    )
+    return dict(alerts.values_list("condition", "pk"))
+
+
+def resolve_cleared(check: Check, before: dict[str, UUID], holding: set[str]) -> list[Alert]:
+    """Resolve the alerts in `before` (listed before the check looked) whose condition is
+    not in `holding` (what the check found).
+
+    An alert a concurrent run raised after our listing is not ours to judge; one
+    resolved meanwhile by someone else is skipped. Each resolution is its own
+    transaction (alert_transition), audited under the system actor, the reason as note.
+    """
+    resolved = []
+    for condition, alert_id in sorted(before.items()):
+        if condition in holding:
+            continue
+        alert = Alert.objects.get(pk=alert_id)
+        note = f"condition cleared: {check.cleared(alert)}"
+        try:
+            resolved.append(
+                alert_transition(alert_id=alert_id, transition="resolve", actor=SYSTEM, note=note)
+            )
+        except InvalidTransition:
+            continue  # resolved by someone else since we listed it
+    return resolved
+
+
+def check_run(names: list[str] | None = None) -> CheckRun:
+    """Run the named checks (all by default): raise alerts for new conditions, resolve the
+    alerts of conditions that cleared. Idempotent: a second run right after does nothing."""
+    today = timezone.localdate()
+    run = CheckRun()
+    for name in names or list(CHECKS):
+        check = CHECKS[name]
+        before = unresolved_alerts(check)
+        holding = set()
+        for finding in check.find(today):
+            assert finding.condition.startswith(f"{check.prefix}:"), finding.condition
+            holding.add(finding.condition)
+            alert = raise_for_finding(finding)
+            if alert is not None:
+                run.raised.append(alert)
+        # Only once the check has listed every condition that holds: a check that fails
+        # half-way resolves nothing.
+        run.resolved += resolve_cleared(check, before, holding)
+    return run
 
 
 def run_checks(names: list[str] | None = None) -> list[Alert]:
     """Run the named checks (all by default); returns the alerts newly raised."""
-    today = timezone.localdate()
-    raised = []
-    for name in names or list(CHECKS):
-        for finding in CHECKS[name](today):
-            alert = raise_for_finding(finding)
-            if alert is not None:
-                raised.append(alert)
-    return raised
+    return check_run(names).raised

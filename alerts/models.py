@@ -87,6 +87,12 @@ class Alert(Record):
     resolved_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When it was resolved."
     )
+    resolution_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why it was resolved; 'condition cleared: ...' when a periodic check "
+        "resolved it by itself because its condition no longer holds.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -221,6 +227,9 @@ class OutboxEntry(models.Model):
 class Subscription(models.Model):
     """A user follows a case, a party, or every alert at least as severe as a level."""
 
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, help_text="Subscription id."
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
