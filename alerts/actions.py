@@ -44,7 +44,9 @@ class AlreadySubscribed(Exception):
 
     def __init__(self, subscription: Subscription):
         self.subscription = subscription
-        super().__init__(f"You already follow this (subscription {subscription.pk}).")
+        self.what = "case" if subscription.case_id else "party" if subscription.party_id else ""
+        self.what = self.what or f"severity ({subscription.min_severity} and above)"
+        super().__init__(f"You already follow this {self.what} (subscription {subscription.pk}).")
 
 
 def _follows(*, case=None, party=None, min_severity: str = "") -> dict[str, Any]:

@@ -1,29 +1,38 @@
-"""`/api/v1/alerts/` (read, acknowledge, resolve) and `/api/v1/webhooks/` (domain.md §4)."""
+"""`/api/v1/alerts/` (read, acknowledge, resolve), `/api/v1/subscriptions/` (follow a case, a
+party or a severity) and `/api/v1/webhooks/` (domain.md §4)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from cases.serializers import CaseSummarySerializer
 from casetracker.api.authentication import actor_for
-from casetracker.api.filters import Param
+from casetracker.api.filters import Param, ParamFilter, StrictOrderingFilter
 from casetracker.api.pagination import CursorPagination
 from casetracker.api.permissions import Authenticated
-from casetracker.api.serializers import StrictModelSerializer
+from casetracker.api.problems import problem
+from casetracker.api.serializers import StrictModelSerializer, uuid_ref
 from casetracker.api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
+from parties.models import Party
+from parties.selectors import parties_visible_to
+from parties.serializers import PartySummarySerializer
 
 from . import selectors, webhooks
-from .actions import alert_transition
+from .actions import AlreadySubscribed, alert_transition, subscription_create, subscription_delete
 from .models import (
     Alert,
     DeliveryAttempt,
     DeliveryStatus,
     Severity,
+    Subscription,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -108,6 +117,156 @@ class AlertViewSet(TransitionsMixin, RecordViewSet):
             actor=kwargs["actor"],
             note=kwargs.get("note", ""),
         )
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+class SubscriptionSerializer(StrictModelSerializer):
+    """One thing you follow: a case, a party, or every alert at least as severe as a level.
+    Its alerts are emailed to you (critical and high at once, the rest in a daily digest)."""
+
+    follows = serializers.SerializerMethodField(
+        help_text="What it follows: case, party or severity."
+    )
+    case = uuid_ref(
+        Case.objects.none(),
+        "Follow every alert about this case (its id).",
+        required=False,
+        allow_null=True,
+    )
+    case_summary = CaseSummarySerializer(
+        source="case", read_only=True, allow_null=True, help_text="The case followed."
+    )
+    party = uuid_ref(
+        Party.objects.none(),
+        "Follow every alert about this party: its warrants, notices and roles (its id).",
+        required=False,
+        allow_null=True,
+    )
+    party_summary = PartySummarySerializer(
+        source="party",
+        read_only=True,
+        allow_null=True,
+        help_text="The party followed (the pseudonym if protected and you may not see it).",
+    )
+    min_severity = serializers.ChoiceField(
+        choices=Severity.choices,
+        required=False,
+        allow_null=True,
+        help_text="Follow every alert at least this severe (critical, high, normal, info).",
+    )
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "id",
+            "created_at",
+            "follows",
+            "case",
+            "case_summary",
+            "party",
+            "party_summary",
+            "min_severity",
+        ]
+        read_only_fields = ["id", "created_at"]
+        validators: list = []  # "exactly one" and uniqueness are the action's to report
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only what the caller may see can be followed; anything else "does not exist".
+        user = getattr(self.context.get("request"), "user", None)
+        fields: Any = self.fields
+        fields["case"].queryset = cases_visible_to(user)
+        fields["party"].queryset = parties_visible_to(user)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["case", "party", "severity"]))
+    def get_follows(self, subscription: Subscription) -> str:
+        if subscription.case_id:
+            return "case"
+        return "party" if subscription.party_id else "severity"
+
+    def to_representation(self, instance: Subscription) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["min_severity"] = data["min_severity"] or None
+        return data
+
+
+class SubscriptionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What you follow. Each subscription follows exactly one of a case (`case`), a party
+    (`party`) or a severity (`min_severity`); following the same thing twice is a 409.
+    You see and delete only your own (admins too). DELETE stops following."""
+
+    serializer_class = SubscriptionSerializer
+    permission_classes = [Authenticated]
+    pagination_class = CursorPagination
+    filter_backends = [ParamFilter, StrictOrderingFilter]
+    filters = [
+        Param(
+            "follows",
+            "follows",
+            "choice",
+            "Only subscriptions to cases, parties or severities.",
+            ["case", "party", "severity"],
+            apply=lambda qs, value, request: qs.filter(
+                **{
+                    "case": {"case__isnull": False},
+                    "party": {"party__isnull": False},
+                    "severity": {"case__isnull": True, "party__isnull": True},
+                }[value]
+            ),
+        ),
+        Param("case", "case_id", "uuid", "Only the subscription to this case."),
+        Param("party", "party_id", "uuid", "Only the subscription to this party."),
+    ]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at"]
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    duplicate_is_conflict = True  # documents the 409 of `create` in the schema
+
+    def get_queryset(self):
+        return selectors.subscriptions_of(self.request.user)
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        # Following is for those who may read alerts (every role); others get a clear 403.
+        if not request.user.has_perm("alerts.view_alert"):
+            raise exceptions.PermissionDenied(
+                "Your role does not allow following alerts (alerts.view_alert)."
+            )
+
+    @extend_schema(request=SubscriptionSerializer, responses={201: SubscriptionSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            subscription = subscription_create(
+                actor=actor_for(request),
+                case=data.get("case"),
+                party=data.get("party"),
+                min_severity=data.get("min_severity") or "",
+            )
+        except AlreadySubscribed as already:
+            return problem("conflict", 409, str(already))
+        fresh = self.get_queryset().get(pk=subscription.pk)
+        location = request.build_absolute_uri(f"{request.path}{subscription.pk}/")
+        return Response(
+            self.get_serializer(fresh).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+    @extend_schema(summary="Stop following", responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        subscription_delete(actor=actor_for(request), subscription_id=self.get_object().pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- webhooks --------------------------------------------------------------------------------
@@ -277,4 +436,5 @@ class WebhookViewSet(
 
 def register(router: Any) -> None:
     router.register("alerts", AlertViewSet, basename="alert")
+    router.register("subscriptions", SubscriptionViewSet, basename="subscription")
     router.register("webhooks", WebhookViewSet, basename="webhook")

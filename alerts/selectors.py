@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Alert, DeliveryAttempt, WebhookDelivery, WebhookEndpoint
+from .models import Alert, DeliveryAttempt, Subscription, WebhookDelivery, WebhookEndpoint
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:
@@ -29,3 +29,10 @@ def deliveries_of(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
             Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("attempted_at"))
         )
     )
+
+
+def subscriptions_of(user) -> QuerySet[Subscription]:
+    """A user's own subscriptions (everyone's, admins included: following is personal)."""
+    if not (user and user.is_authenticated):
+        return Subscription.objects.none()
+    return Subscription.objects.filter(user=user).select_related("case", "party")

@@ -10,6 +10,7 @@ from drf_spectacular.plumbing import build_media_type_object
 from .problems import ERROR_DESCRIPTIONS, PROBLEM_JSON, ProblemSerializer
 
 WRITE_ACTIONS = {"create", "partial_update", "transitions", "review"}
+DUPLICATE = "Conflict: you already have such a record (a duplicate); nothing was changed."
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -37,6 +38,8 @@ class AutoSchema(openapi.AutoSchema):
             codes += [409, 412]
         if action in ("partial_update",):
             codes += [412]
+        if action == "create" and getattr(self.view, "duplicate_is_conflict", False):
+            codes += [409]
         return sorted(set(codes))
 
     def _is_detail(self) -> bool:
@@ -45,11 +48,14 @@ class AutoSchema(openapi.AutoSchema):
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         problem = self.resolve_serializer(ProblemSerializer, "response").ref
+        transition = getattr(self.view, "action", None) == "transitions"
         for code in self.error_codes():
             responses.setdefault(
                 str(code),
                 {
-                    "description": ERROR_DESCRIPTIONS[code],
+                    "description": DUPLICATE
+                    if code == 409 and not transition
+                    else ERROR_DESCRIPTIONS[code],
                     "content": {PROBLEM_JSON: build_media_type_object(problem)},
                 },
             )

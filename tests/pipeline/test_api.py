@@ -135,3 +135,20 @@ def test_alerts_are_read_acknowledged_and_resolved_by_whom_and_when(viewer, staf
     resolved = client(viewer).post(url, {"transition": "resolve"}, format="json").json()
     assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "viewer")
     assert resolved["resolved_at"]
+
+
+def test_a_resolution_keeps_its_note_and_an_acknowledgement_takes_none(staff, case):
+    alert = Alert.objects.create(severity="high", title="Warrant W-1 annulled", case=case)
+    url = f"/api/v1/alerts/{alert.pk}/transitions/"
+    body = {"transition": "acknowledge", "note": "Seen"}
+    refused = client(staff).post(url, body, format="json")
+    assert refused.status_code == 400 and "note" in refused.json()["errors"]
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    body = {"transition": "resolve", "note": "Ministry confirmed the withdrawal"}
+    resolved = client(staff).post(url, body, format="json").json()
+    assert (resolved["status"], resolved["resolved_by"], resolved["resolution_note"]) == (
+        "resolved",
+        "staff",
+        "Ministry confirmed the withdrawal",
+    )
