@@ -89,11 +89,13 @@ def run_checks() -> int:
 
 
 @shared_task(name="alerts.tasks.canary")
-def canary(sent_at: str | None = None) -> str:
-    """Proof that a worker consumes: stamps WorkerHeartbeat (read by /healthz)."""
+def canary(sent_at: str | None = None, name: str = "canary") -> str:
+    """Proof that a worker consumes: stamps the WorkerHeartbeat `name` (read by /healthz).
+    Beat sends one to each queue: "canary" on the default queue, "webhooks" on the
+    deliveries' queue."""
     now = timezone.now()
     sent = datetime.datetime.fromisoformat(sent_at) if sent_at else now
     WorkerHeartbeat.objects.update_or_create(
-        name="canary", defaults={"sent_at": sent, "seen_at": now, "hostname": socket.gethostname()}
+        name=name, defaults={"sent_at": sent, "seen_at": now, "hostname": socket.gethostname()}
     )
     return now.isoformat()

@@ -20,6 +20,7 @@ import json
 import logging
 import random
 import secrets
+import threading
 import time
 from typing import Any
 from uuid import UUID
@@ -254,16 +255,19 @@ def retry_delay(failed_attempts: int) -> float | None:
 
 
 _client: httpx.Client | None = None
+_client_lock = threading.Lock()
 
 
 def http_client() -> httpx.Client:
-    """One client per process (created after the worker forks): TLS setup is not free."""
+    """One client per process, shared by its threads (created after the worker forks): its
+    pool keeps connections to receivers alive, and TLS setup is not free."""
     global _client
-    if _client is None:
-        # Never follow redirects (a redirect could point inside the network); no proxies
-        # from the environment (the pinned address must be the one connected to).
-        _client = httpx.Client(follow_redirects=False, trust_env=False)
-    return _client
+    with _client_lock:
+        if _client is None:
+            # Never follow redirects (a redirect could point inside the network); no proxies
+            # from the environment (the pinned address must be the one connected to).
+            _client = httpx.Client(follow_redirects=False, trust_env=False)
+        return _client
 
 
 def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> DeliveryAttempt:

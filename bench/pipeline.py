@@ -1,18 +1,21 @@
 """Benchmark (not a test): commit → alert and commit → webhook received, at a sustained rate.
 
 `make bench` runs it: its own database (ct_bench), its own throwaway redis-server,
-real `celery worker` processes with beat, and an HTTP receiver on loopback.
+the Procfile's workers (a prefork worker with beat for the default queue, a thread-pool
+worker for webhook deliveries), and an HTTP receiver on loopback in its own process.
 It makes RATE case transitions per second for SECONDS seconds through the
 actions (each commits one Event), then waits until every alert exists and
 every webhook arrived, and prints p50/p99 latencies (also bench/results.json).
 
-Environment: BENCH_RATE (50), BENCH_SECONDS (60), BENCH_CONCURRENCY (4 worker
-processes), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/ct_bench).
+Environment: BENCH_RATE (50), BENCH_SECONDS (60), BENCH_CONCURRENCY (2 prefork
+processes), BENCH_WEBHOOK_THREADS (16), BENCH_DRIVERS (4 driver threads),
+BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/ct_bench).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -28,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 RATE = float(os.environ.get("BENCH_RATE", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
-CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "4")
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 2))
+WEBHOOK_THREADS = int(os.environ.get("BENCH_WEBHOOK_THREADS", 16))
 DRIVERS = int(os.environ.get("BENCH_DRIVERS", 4))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
 
@@ -38,8 +42,32 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def serve_receiver(pipe: Any) -> None:
+    """The webhook receiver, in its own process (as a real receiver is): it does not share
+    the drivers' interpreter. Answers the parent's requests over `pipe`."""
+    from tests.pipeline.harness import Receiver
+
+    receiver = Receiver()
+    receiver.start()
+    pipe.send(receiver.port)
+    receiver.secret = pipe.recv()
+    while pipe.recv() != "stop":
+        with receiver.lock:
+            pipe.send([(r.headers["webhook-id"], r.at, r.verified) for r in receiver.received])
+    receiver.stop()
+
+
 def main() -> None:
-    from tests.pipeline.harness import Receiver, RedisServer, Worker, wait_for
+    from tests.pipeline.harness import RedisServer, Worker, wait_for
+
+    pipe, child_pipe = multiprocessing.Pipe()
+    receiver_process = multiprocessing.Process(target=serve_receiver, args=(child_pipe,))
+    receiver_process.start()  # forked before Django is set up
+    receiver_url = f"http://127.0.0.1:{pipe.recv()}/bench"
+
+    def arrivals() -> list[tuple[str, float, bool]]:
+        pipe.send("arrivals")
+        return pipe.recv()
 
     redis = RedisServer()
     redis.start()
@@ -69,17 +97,15 @@ def main() -> None:
     from casetracker.events import Actor
     from tests import builders
 
-    receiver = Receiver()
-    receiver.start()
     system = Actor.system("bench")
     owner, _ = User.objects.get_or_create(username="bench-client", defaults={"is_active": True})
     WebhookEndpoint.objects.filter(owner=owner).update(active=False)
     owner.is_superuser = True  # may read everything (the webhook renders events for it)
     owner.save()
     endpoint = endpoint_create(
-        actor=Actor.for_user(owner), url=receiver.url("/bench"), event_types=["case.*"]
+        actor=Actor.for_user(owner), url=receiver_url, event_types=["case.*"]
     )
-    receiver.secret = endpoint.secret
+    pipe.send(endpoint.secret)
     cases = []
     for _ in range(20):
         case = builders.case(system, reference=f"BENCH-{time.time_ns()}")
@@ -87,15 +113,27 @@ def main() -> None:
         cases.append(case.pk)
 
     log_dir = Path(tempfile.mkdtemp(prefix="ct-bench-"))
-    worker = Worker(
-        {**env, "CONN_MAX_AGE": "60", "CELERY_WORKER_LOGLEVEL": "WARNING"},
-        log_dir / "worker.log",
-        concurrency=int(CONCURRENCY),
-    )
-    worker.start()
+    worker_env = {**env, "CONN_MAX_AGE": "60", "CELERY_WORKER_LOGLEVEL": "WARNING"}
+    workers = [
+        Worker(worker_env, log_dir / "worker.log", concurrency=CONCURRENCY, queues="casetracker"),
+        Worker(
+            worker_env,
+            log_dir / "webhooks.log",
+            beat=False,
+            concurrency=WEBHOOK_THREADS,
+            queues="webhooks",
+            pool="threads",
+        ),
+    ]
+    for worker in workers:
+        worker.start()
     from alerts.models import WorkerHeartbeat
+    from casetracker.celery import app
 
-    wait_for(lambda: WorkerHeartbeat.objects.filter(name="canary").exists(), 60, "the worker")
+    for worker in workers:
+        app.send_task("alerts.tasks.canary", kwargs={"name": worker.queues}, queue=worker.queues)
+        beats = WorkerHeartbeat.objects.filter(name=worker.queues)
+        wait_for(beats.exists, 60, f"the {worker.queues} worker")
     time.sleep(3)  # let the relay catch up with the setup events
 
     committed: dict[str, float] = {}
@@ -131,21 +169,26 @@ def main() -> None:
 
     ids = list(committed)
     wait_for(lambda: Alert.objects.filter(event__id__in=ids).count() == total, 300, "every alert")
-    wait_for(lambda: len(set(receiver.ids("/bench")) & set(ids)) == total, 300, "every webhook")
+    wanted = set(ids)
+    wait_for(lambda: len({a[0] for a in arrivals()} & wanted) == total, 300, "every webhook")
     alert_lat = [
         (created.timestamp() - committed[str(event_id)]) * 1000
         for created, event_id in Alert.objects.filter(event__id__in=ids).values_list(
             "created_at", "event__id"
         )
     ]
+    received = [a for a in arrivals() if a[0] in wanted]
     first_seen: dict[str, float] = {}
-    for r in receiver.received:
-        first_seen.setdefault(r.headers["webhook-id"], r.at)
+    for webhook_id, at, _ in received:
+        first_seen.setdefault(webhook_id, at)
     hook_lat = [(first_seen[i] - committed[i]) * 1000 for i in ids]
-    duplicates = len(receiver.ids("/bench")) - len(set(receiver.ids("/bench")))
+    duplicates = len(received) - len(first_seen)
+    unverified = sum(not verified for _, _, verified in received)
     failed = WebhookDelivery.objects.filter(event__id__in=ids).exclude(status="succeeded").count()
-    worker.stop()
-    receiver.stop()
+    for worker in workers:
+        worker.stop()
+    pipe.send("stop")
+    receiver_process.join(10)
     redis.stop()
 
     result: dict[str, Any] = {
@@ -154,7 +197,8 @@ def main() -> None:
         "achieved_rate_per_s": round(total / elapsed, 1),
         "late_transitions": sum(late),
         "driver_threads": DRIVERS,
-        "worker_processes": int(CONCURRENCY),
+        "worker_processes": CONCURRENCY,
+        "webhook_threads": WEBHOOK_THREADS,
         "alert_ms": {
             "p50": round(percentile(alert_lat, 50), 1),
             "p99": round(percentile(alert_lat, 99), 1),
@@ -168,6 +212,7 @@ def main() -> None:
             "mean": round(statistics.mean(hook_lat), 1),
         },
         "webhook_duplicates": duplicates,
+        "webhook_signatures_not_verified": unverified,
         "deliveries_not_succeeded": failed,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -1,9 +1,11 @@
 """/healthz: 200 when the database and the broker answer, else 503.
 
 The body also reports whether workers consume: the canary task (beat, every
-CANARY_SECONDS) stamps a heartbeat; "worker" is true when one was seen within
-three intervals. A dead worker does not fail /healthz (the web process is
-fine and must stay in rotation); monitor `checks.worker` separately.
+CANARY_SECONDS, once on each queue) stamps a heartbeat; "worker" (default
+queue) and "webhooks_worker" (deliveries' queue) are true when theirs was seen
+within three intervals. A dead worker does not fail /healthz (the web process
+is fine and must stay in rotation); monitor `checks.worker` and
+`checks.webhooks_worker` separately.
 """
 
 import datetime
@@ -34,27 +36,35 @@ def check_broker() -> bool:
         return False
 
 
-def worker_last_seen() -> datetime.datetime | None:
+# Heartbeats stamped by the canary on each queue (see CELERY_BEAT_SCHEDULE).
+HEARTBEATS = {"worker": "canary", "webhooks_worker": "webhooks"}
+
+
+def last_seen() -> dict[str, datetime.datetime]:
     from alerts.models import WorkerHeartbeat
 
     try:
-        beat = WorkerHeartbeat.objects.filter(name="canary").first()
+        beats = WorkerHeartbeat.objects.filter(name__in=HEARTBEATS.values())
+        seen = dict(beats.values_list("name", "seen_at"))
     except Exception:
-        return None
-    return beat.seen_at if beat else None
+        return {}
+    return {check: seen[name] for check, name in HEARTBEATS.items() if name in seen}
 
 
 def healthz(request):
-    seen = worker_last_seen()
-    fresh = datetime.timedelta(seconds=3 * settings.CANARY_SECONDS)
+    seen = last_seen()
+    fresh = timezone.now() - datetime.timedelta(seconds=3 * settings.CANARY_SECONDS)
     checks = {"database": check_database(), "broker": check_broker()}
     healthy = all(checks.values())
-    worker = seen is not None and timezone.now() - seen < fresh
+    workers = {check: check in seen and seen[check] > fresh for check in HEARTBEATS}
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
-            "checks": {**checks, "worker": worker},
-            "worker_last_seen": seen.isoformat() if seen else None,
+            "checks": {**checks, **workers},
+            **{
+                f"{check}_last_seen": seen[check].isoformat() if check in seen else None
+                for check in HEARTBEATS
+            },
         },
         status=200 if healthy else 503,
     )

@@ -163,6 +163,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for the broker forever
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="casetracker")
+# Webhook deliveries wait on receivers: they have their own queue, consumed by a worker with a
+# thread pool (Procfile `webhooks`), so relays and alerts never queue behind slow receivers.
+CELERY_WEBHOOK_QUEUE = env.str("CELERY_WEBHOOK_QUEUE", default="webhooks")
+CELERY_TASK_ROUTES = {
+    "alerts.tasks.deliver_webhook": {"queue": CELERY_WEBHOOK_QUEUE},
+    "alerts.tasks.deliver_webhooks": {"queue": CELERY_WEBHOOK_QUEUE},
+}
 
 # Pipeline (alerts/, casetracker/outbox.py): sweeps find what a lost kick missed.
 OUTBOX_KICKS = env.bool("OUTBOX_KICKS", default=True)  # off: rely on the sweeps alone
@@ -220,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.canary",
         "schedule": CANARY_SECONDS,
         "options": {"expires": max(CANARY_SECONDS, 1)},
+    },
+    "webhooks-canary": {
+        "task": "alerts.tasks.canary",
+        "schedule": CANARY_SECONDS,
+        "kwargs": {"name": "webhooks"},
+        "options": {"expires": max(CANARY_SECONDS, 1), "queue": CELERY_WEBHOOK_QUEUE},
     },
     "periodic-checks": {
         "task": "alerts.tasks.run_checks",

@@ -14,7 +14,7 @@ import yaml
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker", "webhooks", "beat"]
 
 
 def procfile() -> dict[str, list[str]]:
@@ -33,7 +33,7 @@ def dockerfile() -> str:
     return (ROOT / "Dockerfile").read_text()
 
 
-def test_the_procfile_runs_web_worker_and_beat():
+def test_the_procfile_runs_web_workers_and_beat():
     assert list(procfile()) == APP_SERVICES
 
 
@@ -41,9 +41,26 @@ def test_compose_runs_every_procfile_process_and_its_backing_services(compose):
     assert {"postgres", "redis", *procfile()} <= set(compose["services"])
 
 
-@pytest.mark.parametrize("name", ["worker", "beat"])
-def test_worker_and_beat_run_the_procfile_command_unchanged(compose, name):
+@pytest.mark.parametrize("name", ["worker", "webhooks", "beat"])
+def test_workers_and_beat_run_the_procfile_command_unchanged(compose, name):
     assert compose["services"][name]["command"] == procfile()[name]
+
+
+def test_webhook_deliveries_go_to_the_queue_the_webhooks_process_consumes():
+    from casetracker.celery import app
+
+    def option(command: list[str], name: str) -> str | None:
+        return command[command.index(name) + 1] if name in command else None
+
+    webhooks, worker = procfile()["webhooks"], procfile()["worker"]
+    for task in ["alerts.tasks.deliver_webhook", "alerts.tasks.deliver_webhooks"]:
+        assert app.amqp.router.route({}, task)["queue"].name == option(webhooks, "--queues")
+    assert option(webhooks, "--pool") == "threads"
+    # The other worker takes the default queue (relays, alerts, email, checks) and only it.
+    assert option(worker, "--queues") is None
+    assert app.amqp.router.route({}, "alerts.tasks.relay_event")["queue"].name == (
+        settings.CELERY_TASK_DEFAULT_QUEUE
+    )
 
 
 def test_web_serves_the_same_wsgi_application_on_its_port(compose, dockerfile):

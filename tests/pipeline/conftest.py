@@ -39,6 +39,10 @@ WORKER_SETTINGS = {
 }
 
 
+# The Procfile's delivery worker: the webhooks queue only, on a thread pool.
+WEBHOOKS_WORKER = {"queues": "webhooks", "pool": "threads", "concurrency": 4, "beat": False}
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     server = RedisServer()
@@ -94,17 +98,26 @@ def worker_env(broker: RedisServer, mail_dir: Path, settings) -> dict[str, str]:
 
 
 @pytest.fixture
-def start_worker(worker_env, tmp_path: Path, pipeline_db) -> Iterator:
-    """Start workers (`start_worker(**env overrides)`); all are stopped after the test."""
+def start_worker(worker_env, tmp_path: Path, pipeline_db, settings) -> Iterator:
+    """Start workers (`start_worker(**env overrides)`), by default one consuming every queue;
+    `queues`, `pool` and `concurrency` give the Procfile's two (see WEBHOOKS_WORKER).
+    All are stopped after the test."""
     started: list[Worker] = []
 
-    def start(beat: bool = True, wait: bool = True, **overrides: str) -> Worker:
+    def start(
+        beat: bool = True,
+        wait: bool = True,
+        queues: str = "casetracker,webhooks",
+        pool: str = "prefork",
+        concurrency: int = 2,
+        **overrides: str,
+    ) -> Worker:
         log = tmp_path / f"worker-{len(started)}.log"
-        worker = Worker({**worker_env, **overrides}, log, beat=beat)
+        worker = Worker({**worker_env, **overrides}, log, beat, concurrency, queues, pool)
         worker.start()
         started.append(worker)
         if wait:
-            wait_for_canary(worker)
+            wait_for_canary(worker, queues.split(",")[0])
         return worker
 
     yield start
@@ -112,17 +125,18 @@ def start_worker(worker_env, tmp_path: Path, pipeline_db) -> Iterator:
         worker.stop()
 
 
-def wait_for_canary(worker: Worker) -> None:
+def wait_for_canary(worker: Worker, queue: str) -> None:
+    """Wait until `worker` runs a canary sent to `queue` (as beat sends one to each queue)."""
     from alerts.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.all().delete()
-    app.send_task("alerts.tasks.canary")
+    app.send_task("alerts.tasks.canary", kwargs={"name": queue}, queue=queue)
 
     def seen() -> bool:
         assert worker.process and worker.process.poll() is None, worker.log_path.read_text()
-        return WorkerHeartbeat.objects.filter(name="canary").exists()
+        return WorkerHeartbeat.objects.filter(name=queue).exists()
 
-    wait_for(seen, 60, "the worker's canary")
+    wait_for(seen, 60, f"the worker's canary on {queue}")
 
 
 @pytest.fixture

@@ -95,13 +95,23 @@ class RedisServer:
 
 
 class Worker:
-    """A real `celery -A casetracker worker` subprocess (embedded beat unless beat=False)."""
+    """A real `celery -A casetracker worker` subprocess (embedded beat unless beat=False).
+
+    By default one worker consumes both queues; the Procfile's topology (a prefork worker
+    for the default queue, a thread-pool worker for webhook deliveries) is two Workers.
+    """
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, beat: bool = True, concurrency: int = 2
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        beat: bool = True,
+        concurrency: int = 2,
+        queues: str = "casetracker,webhooks",
+        pool: str = "prefork",
     ) -> None:
         self.env, self.log_path, self.beat = env, log_path, beat
-        self.concurrency = concurrency
+        self.concurrency, self.queues, self.pool = concurrency, queues, pool
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -115,7 +125,9 @@ class Worker:
             "--concurrency",
             str(self.concurrency),
             "--pool",
-            "prefork",
+            self.pool,
+            "--queues",
+            self.queues,
             "--without-gossip",
             "--without-mingle",
             "-n",
@@ -174,6 +186,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like any production web server
+
             def log_message(self, *args: Any) -> None:
                 pass
 

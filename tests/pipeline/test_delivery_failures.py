@@ -11,7 +11,7 @@ from tests import builders
 from tests.conftest import make_user
 from warrants.actions import warrant_transition
 
-from .conftest import WORKER_SETTINGS
+from .conftest import WEBHOOKS_WORKER, WORKER_SETTINGS
 from .harness import mails, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -46,13 +46,14 @@ def test_a_worker_killed_mid_delivery_delivers_on_restart_with_the_same_webhook_
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     register(receiver, "/slow")
     receiver.script["/slow"] = [("hold",)]
-    worker = start_worker()
+    start_worker(queues="casetracker")  # the Procfile's two workers
+    deliveries = start_worker(**WEBHOOKS_WORKER)
     event = issued()
 
     wait_for(lambda: receiver.ids("/slow"), what="the first request to arrive")
-    worker.kill()  # SIGKILL while the receiver holds the request open
+    deliveries.kill()  # SIGKILL while the receiver holds the request open
     receiver.release.set()
-    start_worker()
+    start_worker(**WEBHOOKS_WORKER)
 
     delivery = wait_for(
         lambda: WebhookDelivery.objects.filter(event=event, status="succeeded").first(),

@@ -19,3 +19,14 @@ def test_healthz_reports_a_worker_only_while_its_canary_is_fresh(client, setting
     later = timezone.now() + datetime.timedelta(seconds=3 * settings.CANARY_SECONDS + 1)
     with time_machine.travel(later):
         assert client.get("/healthz").json()["checks"]["worker"] is False
+
+
+def test_healthz_reports_the_webhooks_worker_by_its_own_canary(client):
+    canary()  # the default queue's worker only
+    body = client.get("/healthz").json()
+    assert (body["checks"]["worker"], body["checks"]["webhooks_worker"]) == (True, False)
+    assert body["webhooks_worker_last_seen"] is None
+    canary(name="webhooks")  # what the webhooks worker runs (beat sends it to its queue)
+    body = client.get("/healthz").json()
+    assert body["checks"]["webhooks_worker"] is True
+    assert body["webhooks_worker_last_seen"] is not None
