@@ -139,7 +139,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is redelivered ...
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ... also when its worker process dies
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a busy worker does not sit on others' messages
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# When the broker connection drops, running tasks finish: cancelling one would kill it
+# between a receiver's 200 and the commit that records it, and the receiver would get the
+# webhook twice. A finished task whose ack is lost runs again and finds nothing to do.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_ACCEPT_CONTENT = ["json"]
