@@ -136,6 +136,7 @@ def main() -> None:
         wait_for(beats.exists, 60, f"the {worker.queues} worker")
     time.sleep(3)  # let the relay catch up with the setup events
 
+    load_before = os.getloadavg()[0]
     committed: dict[str, float] = {}
     total = int(RATE * SECONDS)
     late = [0] * DRIVERS
@@ -211,6 +212,7 @@ def main() -> None:
             "max": round(max(hook_lat), 1),
             "mean": round(statistics.mean(hook_lat), 1),
         },
+        "load_average_1min": {"start": load_before, "end": os.getloadavg()[0]},
         "webhook_duplicates": duplicates,
         "webhook_signatures_not_verified": unverified,
         "deliveries_not_succeeded": failed,

@@ -46,7 +46,7 @@ def test_a_worker_killed_mid_delivery_delivers_on_restart_with_the_same_webhook_
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     register(receiver, "/slow")
     receiver.script["/slow"] = [("hold",)]
-    start_worker(queues="casetracker")  # the Procfile's two workers
+    start_worker(queues=settings.CELERY_TASK_DEFAULT_QUEUE)  # the Procfile's two workers
     deliveries = start_worker(**WEBHOOKS_WORKER)
     event = issued()
 

@@ -17,6 +17,7 @@ from tests import builders
 from tests.conftest import make_user
 from warrants.actions import notice_transition, warrant_transition
 
+from .conftest import WEBHOOKS_WORKER
 from .harness import mails, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,8 @@ def test_a_red_notice_raises_a_critical_alert_an_email_and_a_signed_webhook_a_ro
         event_types=["notice.published", "warrant.annulled"],
     )
     receiver.secret = endpoint.secret
-    start_worker()
+    start_worker(queues=settings.CELERY_TASK_DEFAULT_QUEUE)  # the Procfile's two workers
+    start_worker(**WEBHOOKS_WORKER)
 
     with pytest.raises(RuntimeError), transaction.atomic():
         warrant_transition(
