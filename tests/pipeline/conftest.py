@@ -98,7 +98,7 @@ def worker_env(broker: RedisServer, mail_dir: Path, settings) -> dict[str, str]:
 
 
 @pytest.fixture
-def start_worker(worker_env, tmp_path: Path, pipeline_db, settings) -> Iterator:
+def start_worker(worker_env, tmp_path: Path, pipeline_db) -> Iterator:
     """Start workers (`start_worker(**env overrides)`), by default one consuming every queue;
     `queues`, `pool` and `concurrency` give the Procfile's two (see WEBHOOKS_WORKER).
     All are stopped after the test."""
