@@ -91,6 +91,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared cache: API throttle counters must be counted in one place by every web
+# process. Default: the local Redis of the broker, another db. Short socket
+# timeouts: a throttle that cannot reach it lets the request through (api/throttles.py).
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+CACHES["default"].setdefault("KEY_PREFIX", "casetracker")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # redis-py takes lower-case options (django-environ upper-cases ?socket_timeout=...).
+    _redis_options = {k.lower(): v for k, v in CACHES["default"].get("OPTIONS", {}).items()}
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        **_redis_options,
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

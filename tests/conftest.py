@@ -1,10 +1,48 @@
 """Shared fixtures: personas of domain.md §5 and a small case built through the actions."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 
 from casetracker.events import Actor
 from tests import builders
+
+# Runs from several checkouts share the machine's Redis: each run's cache keys (API
+# throttle counters) carry a prefix of its own, from its own test database's name.
+TEST_CACHE_KEY_PREFIX = f"test:{settings.DATABASES['default']['TEST']['NAME']}"
+
+
+def clear_cache() -> None:
+    """Forget this run's cache keys and nothing else.
+
+    `cache.clear()` on Redis would flush the whole db, other runs' counters with it.
+    Also forgets that a throttle found the cache down (casetracker/api/throttles.py).
+    """
+    from casetracker.api import throttles
+
+    throttles._cache_down_until = 0.0
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    pattern = re.sub(r"([*?\[\]\\])", r"\\\1", cache.key_prefix) + ":*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_keys():
+    with override_settings(
+        CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": TEST_CACHE_KEY_PREFIX}}
+    ):
+        yield
 
 
 def make_user(username: str, role: str | None = None, **extra) -> User:

@@ -1,10 +1,10 @@
 """API personas: users with sessions, read and write keys, and anonymous callers."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from casetracker.api.keys import api_key_create
+from tests.conftest import clear_cache
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -17,9 +17,9 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def fresh_throttles():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def client_for(user=None, key: str | None = None) -> APIClient:

@@ -1,7 +1,6 @@
 """`/api/v1/alerts/` and `/api/v1/webhooks/`: scoping, secrets shown once, redelivery."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, WebhookDelivery, WebhookEndpoint
@@ -9,6 +8,7 @@ from alerts.webhooks import endpoint_create
 from casetracker.api.keys import api_key_create
 from casetracker.events import Actor
 from casetracker.models import Event
+from tests.conftest import clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _setup(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
-    cache.clear()
+    clear_cache()
 
 
 def client(user=None, key=None) -> APIClient:
