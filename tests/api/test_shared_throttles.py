@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from django.test import override_settings
 
 from casetracker.api import throttles
 from casetracker.api.keys import api_key_create
@@ -88,16 +89,18 @@ def unreachable_redis(request) -> Iterator[str]:
 
 @pytest.mark.parametrize("unreachable_redis", ["refused", "hung"], indirect=True)
 def test_with_redis_unreachable_a_throttle_lets_requests_through_and_warns_once(
-    world, monkeypatch, settings, caplog, read_key, unreachable_redis
+    world, monkeypatch, caplog, read_key, unreachable_redis
 ):
     monkeypatch.setattr(ApiKeyThrottle, "THROTTLE_RATES", {"api_key": "3/min"})
     monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"user": "3/min"})
-    working = settings.CACHES
-    settings.CACHES = {"default": {**working["default"], "LOCATION": unreachable_redis}}
+    down = {"default": {**django_settings.CACHES["default"], "LOCATION": unreachable_redis}}
     api = client_for(key=read_key)
 
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="casetracker.api.throttles"):
+    with (
+        override_settings(CACHES=down),
+        caplog.at_level(logging.WARNING, logger="casetracker.api.throttles"),
+    ):
         codes = [api.get("/api/v1/cases/").status_code for _ in range(10)]
     assert codes == [200] * 10  # over the limit of 3, but nothing can count
     # Short socket timeouts, and the cache is left alone for a while after a failure.
@@ -107,7 +110,6 @@ def test_with_redis_unreachable_a_throttle_lets_requests_through_and_warns_once(
     assert "cache unreachable" in warning.getMessage()
 
     # Redis is back and the pause is over: requests are counted again.
-    settings.CACHES = working
     throttles._cache_down_until = 0.0
     codes = [api.get("/api/v1/cases/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
