@@ -5,12 +5,14 @@ CANARY_SECONDS, once on each queue) stamps a heartbeat; "worker" (default
 queue) and "webhooks_worker" (deliveries' queue) are true when theirs was seen
 within three intervals. A dead worker does not fail /healthz (the web process
 is fine and must stay in rotation); monitor `checks.worker` and
-`checks.webhooks_worker` separately.
+`checks.webhooks_worker` separately. Nor does the cache: without it the API
+answers, unthrottled (casetracker/api/throttles.py); `checks.cache` tells.
 """
 
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -31,6 +33,14 @@ def check_broker() -> bool:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+def check_cache() -> bool:
+    try:
+        cache.get("healthz")
         return True
     except Exception:
         return False
@@ -60,7 +70,7 @@ def healthz(request):
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
-            "checks": {**checks, **workers},
+            "checks": {**checks, "cache": check_cache(), **workers},
             **{
                 f"{check}_last_seen": seen[check].isoformat() if check in seen else None
                 for check in HEARTBEATS

@@ -30,3 +30,15 @@ def test_healthz_reports_the_webhooks_worker_by_its_own_canary(client):
     body = client.get("/healthz").json()
     assert body["checks"]["webhooks_worker"] is True
     assert body["webhooks_worker_last_seen"] is not None
+
+
+def test_healthz_reports_an_unreachable_cache_without_failing(client, settings):
+    assert client.get("/healthz").json()["checks"]["cache"] is True
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    settings.CACHES = {"default": unreachable}
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["checks"]["cache"]) == (200, False)
