@@ -13,16 +13,12 @@ from django_countries import countries
 
 from casetracker.actions import VersionConflict
 from casetracker.events import Actor
+from casetracker.forms import apply_errors
 from casetracker.selectors import events_visible_to
 from casetracker.web import pictures, records
 from casetracker.web.editing import form_page, submit
 from casetracker.web.follow_views import following
-from casetracker.web.views import (
-    apply_errors,
-    by_severity,
-    conflict_message,
-    transition_forms,
-)
+from casetracker.web.views import by_severity, conflict_message, transition_forms
 from warrants.selectors import notices_visible_to, warrants_visible_to
 
 from . import selectors, workflows

@@ -3,9 +3,10 @@
 `RecordAdmin` saves creations and edits with `record_create` / `record_update`
 (so they are validated, versioned, audited and, for creations, recorded as
 Events) and offers each workflow transition allowed from the record's status
-as a button leading to a small form (effective date, note, confirmation for
-irreversible moves) that calls the record's named transition action. Status is
-never an editable field. History: pghistory's "Events" link on every record.
+as a button leading to the shared transition form (`casetracker.forms`:
+effective date, note, confirmation for irreversible moves) that calls the
+record's named transition action. Status is never an editable field.
+History: pghistory's "Events" link on every record.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
@@ -25,33 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.actions import VersionConflict, record_create, record_update
 from casetracker.events import Actor
+from casetracker.forms import TransitionForm, apply_errors
 from casetracker.models import Event
 from casetracker.workflow import InvalidTransition, Transition
 
 admin.site.site_header = _("casetracker back office")
 admin.site.site_title = _("casetracker")
-
-
-class TransitionForm(forms.Form):
-    effective_date = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The legal date of the change (today if empty)."),
-    )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    confirm = forms.BooleanField(required=False, label=_("I understand this cannot be undone."))
-
-    def __init__(self, *args: Any, move: Transition, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.move = move
-        self.fields["note"].required = "note" in move.requires
-        self.fields["effective_date"].required = "effective_date" in move.requires
-        if move.label:
-            self.fields["note"].help_text = move.label
-        if move.irreversible:
-            self.fields["confirm"].required = True
-        else:
-            del self.fields["confirm"]
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -191,7 +170,7 @@ class RecordAdmin(admin.ModelAdmin):
             except (InvalidTransition, PermissionDenied, VersionConflict) as error:
                 messages.error(request, str(error))
             except ValidationError as error:
-                messages.error(request, "; ".join(error.messages))
+                apply_errors(form, error)
             else:
                 messages.success(request, _("%(obj)s: %(name)s done.") % {"obj": obj, "name": name})
                 return HttpResponseRedirect(change_url)

@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from casetracker.actions import VersionConflict
-from casetracker.web.views import apply_errors, conflict_message
+from casetracker.forms import apply_errors
+from casetracker.web.views import conflict_message
 
 
 def submit(

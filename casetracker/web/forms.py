@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.workflow import Transition
+from casetracker import forms as transitions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,39 +74,13 @@ class CodesField(forms.CharField):
         return [code.upper() for code in str(value or "").replace(",", " ").split()]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(transitions.TransitionForm):
+    """The kernel's transition form, plus what a page's form carries: which transition, the
+    version the reader saw (optimistic lock) and where to go back to."""
+
     transition = forms.CharField(widget=forms.HiddenInput)
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
-    effective_date = forms.DateField(
-        label=_("Date"),
-        required=False,
-        help_text=_("The legal date of the change (default: today)."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    confirm = forms.BooleanField(
-        label=_("I understand this cannot be undone."),
-        required=False,
-    )
     next = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, move: Transition | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.move = move
-        if move is not None:
-            if "effective_date" in move.requires:
-                self.fields["effective_date"].required = True
-                self.fields["effective_date"].help_text = _("The date of the decision.")
-            if "note" in move.requires:
-                self.fields["note"].required = True
-                if move.label:
-                    self.fields["note"].help_text = move.label
-            if move.irreversible:
-                self.fields["confirm"].required = True
-            else:
-                del self.fields["confirm"]
 
 
 class ReviewForm(forms.Form):

@@ -18,8 +18,9 @@ from alerts.selectors import deliveries_of, webhooks_visible_to
 from casetracker.actions import VersionConflict
 from casetracker.api.keys import api_key_create, api_key_revoke, api_keys_visible_to
 from casetracker.events import Actor
+from casetracker.forms import apply_errors
 from casetracker.web.forms import ApiKeyForm, WebhookForm
-from casetracker.web.views import apply_errors, conflict_message
+from casetracker.web.views import conflict_message
 
 
 @login_required

@@ -28,6 +28,7 @@ from cases.actions import charge_review
 from cases.selectors import charges_visible_to
 from casetracker.actions import VersionConflict
 from casetracker.events import Actor
+from casetracker.forms import apply_errors
 from casetracker.selectors import events_visible_to
 from casetracker.web import history as audit
 from casetracker.web import pictures, records, vocabulary
@@ -83,15 +84,6 @@ def conflict_message(record) -> str:
         "who": who or _("someone else"),
         "when": stamp,
     }
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show an action's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def safe_next(request: HttpRequest, url: str, fallback: str) -> str:

@@ -1,6 +1,7 @@
 """The Django admin writes through the actions: validated, versioned, audited, with Events."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases.models import Case
@@ -34,6 +35,18 @@ def test_issuing_a_warrant_from_the_admin_records_the_event(staff_client, warran
     assert (warrant.status, str(warrant.issued_on), warrant.version) == ("issued", "2023-11-14", 2)
     event = Event.objects.get(subject_id=warrant.pk, type="warrant.issued")
     assert (event.actor_name, event.note) == ("staff", "signed")
+
+
+@time_machine.travel("2024-06-01 12:00 +00:00", tick=False)
+def test_a_transition_dated_in_the_future_is_refused_on_the_form(staff_client, warrant):
+    url = reverse("admin:warrants_warrant_transition", args=[warrant.pk, "issue"])
+    page = staff_client.post(url, {"effective_date": "2024-06-02", "note": "signed"})
+    assert page.status_code == 200
+    assert page.context["form"].errors == {
+        "effective_date": ["2024-06-02 is in the future; legal dates have happened."]
+    }
+    warrant.refresh_from_db()
+    assert (warrant.status, warrant.version) == ("requested", 1)
 
 
 def test_an_irreversible_transition_needs_confirmation(staff_client, warrant):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -147,6 +148,24 @@ def test_a_transition_form_with_errors_keeps_what_was_typed(client, staff, syste
     assert "This field is required." in page
     assert "Cour de cassation, personal immunity" in page
     assert Warrant.objects.get(pk=warrant.pk).status == "issued"
+
+
+@time_machine.travel("2024-06-01 12:00 +00:00", tick=False)
+def test_a_transition_dated_in_the_future_is_refused_next_to_the_date(client, staff, warrant):
+    signed_in(client, staff)
+    response = client.post(
+        reverse("web:transition", args=["warrant", warrant.pk]),
+        {
+            "transition": "issue",
+            "expected_version": warrant.version,
+            "effective_date": "2024-06-02",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    errors = re.search(r'id="id_effective_date_errors">(.*?)</div>', page, re.S)
+    assert errors and "2024-06-02 is in the future" in errors.group(1)
+    assert Warrant.objects.get(pk=warrant.pk).status == "requested"
 
 
 def test_an_irreversible_transition_needs_confirmation(client, staff, system, warrant):
