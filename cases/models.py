@@ -16,8 +16,8 @@ from . import workflows
 class Basis(models.TextChoices):
     UNIVERSAL = "universal", _("Universal")
     TERRITORIAL = "territorial", _("Territorial")
-    ACTIVE_PERSONALITY = "active_personality", _("Active Personality")
-    PASSIVE_PERSONALITY = "passive_personality", _("Passive Personality")
+    ACTIVE_PERSONALITY = "active_personality", _("Active personality")
+    PASSIVE_PERSONALITY = "passive_personality", _("Passive personality")
     INTERNATIONAL = "international", _("International")
 
 
@@ -104,7 +104,7 @@ class Role(models.TextChoices):
     PLAINTIFF = "plaintiff", _("Plaintiff")
     VICTIM = "victim", _("Victim")
     WITNESS = "witness", _("Witness")
-    INVESTIGATING_JUDGE = "investigating_judge", _("Investigating Judge")
+    INVESTIGATING_JUDGE = "investigating_judge", _("Investigating judge")
     PROSECUTOR = "prosecutor", _("Prosecutor")
 
 
@@ -237,22 +237,22 @@ class Representation(Record):
 
 class Offence(models.TextChoices):
     GENOCIDE = "genocide", _("Genocide")
-    CRIMES_AGAINST_HUMANITY = "crimes_against_humanity", _("Crimes Against Humanity")
-    WAR_CRIMES = "war_crimes", _("War Crimes")
+    CRIMES_AGAINST_HUMANITY = "crimes_against_humanity", _("Crimes against humanity")
+    WAR_CRIMES = "war_crimes", _("War crimes")
     TORTURE = "torture", _("Torture")
-    ENFORCED_DISAPPEARANCE = "enforced_disappearance", _("Enforced Disappearance")
+    ENFORCED_DISAPPEARANCE = "enforced_disappearance", _("Enforced disappearance")
     TERRORISM = "terrorism", _("Terrorism")
     OTHER = "other", _("Other")
 
 
 class ModeOfLiability(models.TextChoices):
     COMMISSION = "commission", _("Commission")
-    CO_PERPETRATION = "co_perpetration", _("Co Perpetration")
+    CO_PERPETRATION = "co_perpetration", _("Co-perpetration")
     ORDERING = "ordering", _("Ordering")
     COMPLICITY = "complicity", _("Complicity")
-    AIDING_ABETTING = "aiding_abetting", _("Aiding Abetting")
-    COMMAND_RESPONSIBILITY = "command_responsibility", _("Command Responsibility")
-    COMMON_PURPOSE = "common_purpose", _("Common Purpose")
+    AIDING_ABETTING = "aiding_abetting", _("Aiding and abetting")
+    COMMAND_RESPONSIBILITY = "command_responsibility", _("Command responsibility")
+    COMMON_PURPOSE = "common_purpose", _("Common purpose")
     INCITEMENT = "incitement", _("Incitement")
     ATTEMPT = "attempt", _("Attempt")
 

@@ -37,7 +37,7 @@ def validate_countries(codes: list[str]) -> None:
 class Review(models.TextChoices):
     UNREVIEWED = "unreviewed", _("Unreviewed")
     APPROVED = "approved", _("Approved")
-    CHANGES_REQUESTED = "changes_requested", _("Changes Requested")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
 
 class Reviewable(models.Model):
@@ -76,7 +76,7 @@ class PartyKind(models.TextChoices):
 
 
 class Custody(models.TextChoices):
-    AT_LARGE = "at_large", _("At Large")
+    AT_LARGE = "at_large", _("At large")
     DETAINED = "detained", _("Detained")
     DECEASED = "deceased", _("Deceased")
     UNKNOWN = "unknown", _("Unknown")
@@ -174,9 +174,9 @@ class Party(Reviewable, Record):
 
 
 class Function(models.TextChoices):
-    HEAD_OF_STATE = "head_of_state", _("Head Of State")
-    HEAD_OF_GOVERNMENT = "head_of_government", _("Head Of Government")
-    FOREIGN_MINISTER = "foreign_minister", _("Foreign Minister")
+    HEAD_OF_STATE = "head_of_state", _("Head of state")
+    HEAD_OF_GOVERNMENT = "head_of_government", _("Head of government")
+    FOREIGN_MINISTER = "foreign_minister", _("Foreign minister")
     MILITARY = "military", _("Military")
     OTHER = "other", _("Other")
 

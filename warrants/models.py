@@ -150,7 +150,7 @@ class NoticeKind(models.TextChoices):
     ORANGE = "orange", _("Orange")
     PURPLE = "purple", _("Purple")
     SILVER = "silver", _("Silver")
-    UN_SPECIAL = "un_special", _("Un Special")
+    UN_SPECIAL = "un_special", _("UN Special")
 
 
 class Visibility(models.TextChoices):
@@ -160,7 +160,7 @@ class Visibility(models.TextChoices):
 
 class PublicListing(models.TextChoices):
     LISTED = "listed", _("Listed")
-    NOT_LISTED = "not_listed", _("Not Listed")
+    NOT_LISTED = "not_listed", _("Not listed")
     UNKNOWN = "unknown", _("Unknown")
 
 
