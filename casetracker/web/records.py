@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from alerts.models import Alert
 from cases import actions as case_actions
 from cases import selectors as case_selectors
+from casetracker.web import vocabulary
 from parties.models import Party, Position
 from parties.selectors import parties_visible_to, redact
 from warrants import actions as warrant_actions
@@ -99,24 +101,41 @@ def party_name(party: Party | None, user) -> str:
 
 
 def label(record: Any, user) -> str:
-    """A short human label for any record, with protected identities redacted for `user`."""
+    """A short human label for any record, in the reader's language, with protected
+    identities redacted for `user`."""
     kind = resource_of(record)
     if kind == "party":
         return party_name(record, user)
     if kind in ("case", "alert", "incident", "position"):
         return str(record)
     if kind == "participation":
-        return f"{party_name(record.party, user)} ({record.get_role_display()})"
+        return _("%(party)s (%(role)s)") % {
+            "party": party_name(record.party, user),
+            "role": record.get_role_display(),
+        }
     if kind == "representation":
-        return f"{party_name(record.counsel, user)} → {party_name(record.client.party, user)}"
+        # Translators: counsel → the client they act for (words may read better than the arrow in
+        # right-to-left scripts).
+        return _("%(counsel)s → %(client)s") % {
+            "counsel": party_name(record.counsel, user),
+            "client": party_name(record.client.party, user),
+        }
     if kind == "charge":
-        return f"{record.label} — {party_name(record.accused.party, user)}"
-    if kind == "warrant":
-        ref = record.reference or str(record.pk)[:8]
-        return f"{record.get_kind_display()} warrant {ref} — {party_name(record.subject, user)}"
-    if kind == "notice":
-        ref = record.interpol_id or str(record.pk)[:8]
-        return f"{record.get_kind_display()} notice {ref} — {party_name(record.subject, user)}"
+        return _("%(charge)s — %(accused)s") % {
+            "charge": record.label,
+            "accused": party_name(record.accused.party, user),
+        }
+    if kind in ("warrant", "notice"):
+        if kind == "warrant":
+            name, ref = vocabulary.warrant_kind(record.kind), record.reference
+        else:
+            name, ref = vocabulary.notice_kind(record.kind), record.interpol_id
+        # Translators: e.g. "Arrest warrant W-1 — Bashar al-Assad", "Red notice 2023/12345 — ..."
+        return _("%(kind)s %(reference)s — %(subject)s") % {
+            "kind": name,
+            "reference": ref or str(record.pk)[:8],
+            "subject": party_name(record.subject, user),
+        }
     return str(record)
 
 

@@ -124,6 +124,27 @@ RESOURCE_TERMS = {
     "charge": _("charge"),
 }
 
+# What a warrant or notice of each kind is called, as a whole (kinds do not combine with
+# "warrant" word by word in every language: "mandat d'arrêt", "notice rouge").
+WARRANT_KINDS = {
+    "arrest": _("Arrest warrant"),
+    "search": _("Search warrant"),
+    "appearance": _("Appearance warrant"),
+    "committal": _("Committal warrant"),
+}
+
+NOTICE_KINDS = {
+    "red": _("Red notice"),
+    "yellow": _("Yellow notice"),
+    "blue": _("Blue notice"),
+    "black": _("Black notice"),
+    "green": _("Green notice"),
+    "orange": _("Orange notice"),
+    "purple": _("Purple notice"),
+    "silver": _("Silver notice"),
+    "un_special": _("UN Special notice"),
+}
+
 # Badge tone: how a status reads at a glance (always shown with its word, never colour alone).
 TONES = {
     "good": {"issued", "published", "admitted", "on_record", "approved", "resolved", "convicted"},
@@ -156,6 +177,14 @@ TONES = {
 
 def resource_term(resource: str) -> str:
     return str(RESOURCE_TERMS.get(resource, resource))
+
+
+def warrant_kind(kind: str) -> str:
+    return str(WARRANT_KINDS.get(kind, RESOURCE_TERMS["warrant"]))
+
+
+def notice_kind(kind: str) -> str:
+    return str(NOTICE_KINDS.get(kind, RESOURCE_TERMS["notice"]))
 
 
 def term(word: str) -> str:

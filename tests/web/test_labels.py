@@ -1,4 +1,6 @@
-"""Choice labels read as English written by a person, and are translated."""
+"""Labels read as English written by a person (choices, records) and are translated."""
+
+import html
 
 import pytest
 from django.apps import apps
@@ -6,7 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries.fields import CountryField
 
+from casetracker.web import records
 from tests import builders
+from warrants.actions import warrant_transition
 
 DOMAIN_APPS = ("cases", "parties", "warrants", "alerts")
 
@@ -58,3 +62,27 @@ def test_the_case_page_shows_a_mode_of_liability_in_the_readers_language(
     assert "Aiding and abetting" in client.get(url).content.decode()
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert "Aide et assistance" in client.get(url).content.decode()
+
+
+def test_the_french_interface_names_a_warrant_in_french(client, viewer, warrant):
+    client.force_login(viewer)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    page = html.unescape(client.get(reverse("web:history", args=["warrant", warrant.pk])).text)
+    subject = warrant.subject.name
+    assert f"Mandat d'arrêt {warrant.reference} — {subject}" in page
+    assert "Arrest warrant" not in page
+
+
+def test_record_labels_follow_the_language(viewer, system, warrant):
+    warrant, _ = warrant_transition(
+        warrant_id=warrant.pk, transition="issue", actor=system, effective_date="2023-11-14"
+    )
+    notice = builders.red_notice(system, warrant, interpol_id="2023/12345")
+    subject = warrant.subject.name
+    with translation.override("en"):
+        assert records.label(warrant, viewer) == f"Arrest warrant {warrant.reference} — {subject}"
+        assert records.label(notice, viewer) == f"Red notice 2023/12345 — {subject}"
+    with translation.override("fr"):
+        assert records.label(notice, viewer) == f"Notice rouge 2023/12345 — {subject}"
+    with translation.override("ar"):
+        assert records.label(notice, viewer) == f"نشرة حمراء 2023/12345 — {subject}"
