@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
         "WarrantKindEnum": "warrants.models.WarrantKind",
         "NoticeKindEnum": "warrants.models.NoticeKind",
         "PartyKindEnum": "parties.models.PartyKind",
+        "SeverityEnum": "alerts.models.Severity",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,6 +1,7 @@
 """Shared fixtures: personas of domain.md §5 and a small case built through the actions."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.test import override_settings
 
 from casetracker.events import Actor
 from tests import builders
+from tests.pipeline.harness import RedisServer
 
 # Runs from several checkouts share the machine's Redis: each run's cache keys (API
 # throttle counters) carry a prefix of its own, from its own test database's name.
@@ -43,6 +45,15 @@ def _own_cache_keys():
         CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": TEST_CACHE_KEY_PREFIX}}
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One throwaway redis-server for the whole run (pipeline and browser tests' broker)."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 def make_user(username: str, role: str | None = None, **extra) -> User:

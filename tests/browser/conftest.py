@@ -21,7 +21,6 @@ from tests.pipeline.conftest import (  # noqa: F401 (fixtures: a real Celery wor
     broker,
     mail_dir,
     pipeline_db,
-    redis_server,
     start_worker,
     worker_env,
 )

@@ -118,7 +118,7 @@ def test_the_procfile_is_valid_for_honcho():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "web, worker, beat" in result.stderr + result.stdout
+    assert "web, worker, webhooks, beat" in result.stderr + result.stdout
 
 
 def test_a_fresh_clone_gets_its_database_schema_demo_data_and_logins(fresh_database_url):

@@ -43,14 +43,6 @@ WORKER_SETTINGS = {
 WEBHOOKS_WORKER = {"queues": "webhooks", "pool": "threads", "concurrency": 4, "beat": False}
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def pipeline_db(transactional_db) -> None:
     """Committed-data tests start from a flushed database: put back roles and default rules."""
@@ -130,7 +122,9 @@ def wait_for_canary(worker: Worker, queue: str) -> None:
     from alerts.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.all().delete()
-    app.send_task("alerts.tasks.canary", kwargs={"name": queue}, queue=queue)
+    # Over a connection of its own: the app's pool may be bound to an earlier broker URL.
+    with app.connection_for_write() as conn:
+        app.send_task("alerts.tasks.canary", kwargs={"name": queue}, queue=queue, connection=conn)
 
     def seen() -> bool:
         assert worker.process and worker.process.poll() is None, worker.log_path.read_text()
