@@ -6,10 +6,10 @@ from django.utils.translation import pgettext_lazy
 
 from casetracker.web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
 from parties.forms import PartyChoiceField
-from parties.models import Party
+from parties.models import Party, PartyKind
 from parties.selectors import parties_to_choose, redact
 
-from .models import Case, Charge, Incident, Participation, Role
+from .models import Case, Charge, Incident, Participation, Representation, Role
 from .selectors import participations_visible_to
 
 
@@ -96,6 +96,38 @@ class ParticipationForm(RecordForm):
         taken = Participation.objects.filter(case_id=self.instance.case_id, party=party, role=role)
         if party and role and taken.exists():
             self.add_error("party", _("This party already has this role in this case."))
+        return data
+
+
+class RepresentationForm(RecordForm):
+    """Counsel for a participant (who represents whom is fixed; only the bar is edited)."""
+
+    counsel = PartyChoiceField(
+        label=_("Counsel"),
+        queryset=Party.objects.none(),
+        help_text=_("The lawyer, a person: add them as a party first."),
+    )
+
+    class Meta:
+        model = Representation
+        fields = ["counsel", "bar"]
+        labels = {"bar": _("Bar")}
+        help_texts = {"bar": _("e.g. Paris Bar.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.existing:
+            del self.fields["counsel"]
+        else:
+            people = parties_to_choose(user).filter(kind=PartyKind.PERSON)
+            offer(self.fields["counsel"], people, user)
+
+    def clean(self):
+        data = super().clean()
+        counsel = data.get("counsel")
+        taken = Representation.objects.filter(client_id=self.instance.client_id, counsel=counsel)
+        if counsel and not self.existing and taken.exists():
+            self.add_error("counsel", _("This counsel already represents this participant."))
         return data
 
 

@@ -12,6 +12,12 @@ urlpatterns = [
     path("<uuid:pk>/incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/<uuid:pk>/edit/", views.incident_edit, name="incident_edit"),
     path("<uuid:pk>/participations/new/", views.participation_new, name="participation_new"),
+    path(
+        "participations/<uuid:pk>/counsel/new/",
+        views.representation_new,
+        name="representation_new",
+    ),
+    path("representations/<uuid:pk>/edit/", views.representation_edit, name="representation_edit"),
     path("<uuid:pk>/charges/new/", views.charge_new, name="charge_new"),
     path("charges/<uuid:pk>/edit/", views.charge_edit, name="charge_edit"),
 ]

@@ -30,9 +30,18 @@ from .actions import (
     incident_create,
     incident_update,
     participation_create,
+    representation_create,
+    representation_update,
 )
-from .forms import CaseFilterForm, CaseForm, ChargeForm, IncidentForm, ParticipationForm
-from .models import Case, Charge, Incident, Participation, Role
+from .forms import (
+    CaseFilterForm,
+    CaseForm,
+    ChargeForm,
+    IncidentForm,
+    ParticipationForm,
+    RepresentationForm,
+)
+from .models import Case, Charge, Incident, Participation, Representation, Role
 
 PAGE_SIZE = 20
 
@@ -235,6 +244,69 @@ def participation_new(request: HttpRequest, pk) -> HttpResponse:
         form=form,
         heading=_("Add a party to %(ref)s") % {"ref": case.reference},
         back=(reverse("cases:detail", args=[case.pk]), case.reference),
+    )
+
+
+@login_required
+@permission_required("cases.add_representation", raise_exception=True)
+def representation_new(request: HttpRequest, pk) -> HttpResponse:
+    """Add counsel for a participant (the participation `pk`); it starts as engaged and moves
+    through the representation transitions."""
+    client = get_object_or_404(selectors.participations_visible_to(request.user), pk=pk)
+    form = RepresentationForm(
+        request.POST or None, instance=Representation(client=client), user=request.user
+    )
+    representation, _conflict = submit(
+        request,
+        form,
+        lambda: representation_create(
+            actor=Actor.for_user(request.user), client=client, **form.changes()
+        ),
+    )
+    if representation is not None:
+        messages.success(request, _("Counsel added."))
+        return redirect(records.url_of(representation))
+    return form_page(
+        request,
+        form=form,
+        heading=_("Add counsel for %(party)s in %(ref)s")
+        % {"party": records.label(client, request.user), "ref": client.case.reference},
+        back=(reverse("cases:detail", args=[client.case_id]), client.case.reference),
+    )
+
+
+@login_required
+@permission_required("cases.change_representation", raise_exception=True)
+def representation_edit(request: HttpRequest, pk) -> HttpResponse:
+    """Edit counsel's bar; who represents whom is fixed (add another counsel instead)."""
+    representation = get_object_or_404(selectors.representations_visible_to(request.user), pk=pk)
+    heading = _("Edit %(name)s") % {"name": records.label(representation, request.user)}
+    case = representation.client.case
+    form = RepresentationForm(
+        request.POST or None,
+        instance=representation,
+        user=request.user,
+        initial={"expected_version": representation.version},
+    )
+    saved, conflict = submit(
+        request,
+        form,
+        lambda: representation_update(
+            representation_id=pk,
+            actor=Actor.for_user(request.user),
+            expected_version=form.cleaned_data["expected_version"],
+            **form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Counsel saved."))
+        return redirect(records.url_of(saved))
+    return form_page(
+        request,
+        form=form,
+        heading=heading,
+        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+        conflict=conflict,
     )
 
 

@@ -11,8 +11,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases.actions import charge_review, participation_create
-from cases.models import Charge, Incident, Participation
+from cases.actions import charge_review, participation_create, representation_create
+from cases.models import Charge, Incident, Participation, Representation
 from casetracker.events import Actor
 from casetracker.models import Event
 from casetracker.web.history import last_change
@@ -44,7 +44,17 @@ def version_in(page: str) -> str:
 
 
 def counts() -> tuple[int, ...]:
-    models = (Party, Position, Incident, Participation, Charge, Warrant, Notice, Event)
+    models = (
+        Party,
+        Position,
+        Incident,
+        Participation,
+        Representation,
+        Charge,
+        Warrant,
+        Notice,
+        Event,
+    )
     return tuple(model.objects.count() for model in models)
 
 
@@ -363,6 +373,158 @@ def test_only_staff_add_parties_to_cases(request, client, persona, case, system)
     )
     assert response.status_code == 403
     assert not Participation.objects.filter(party=party).exists()
+
+
+# Counsel (representations) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def plaintiff(system, case):
+    return participation_create(
+        actor=system, case=case, party=builders.person(system, name="Plaintiff P"), role="plaintiff"
+    )
+
+
+def test_a_lawyer_adds_counsel_for_a_plaintiff_on_the_case_page(client, lawyer, plaintiff, system):
+    lawyer_party = builders.person(system, name="Clémence Bectarte")
+    signed_in(client, lawyer)
+    new = reverse("cases:representation_new", args=[plaintiff.pk])
+    assert new in client.get(reverse("cases:detail", args=[plaintiff.case_id])).content.decode()
+    assert client.get(new).status_code == 200
+    response = client.post(new, {"counsel": lawyer_party.pk, "bar": "Paris Bar"})
+    representation = Representation.objects.get(client=plaintiff)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("cases:detail", args=[plaintiff.case_id]) + f"#representation-{representation.pk}"
+    )
+    assert (representation.counsel, representation.bar, representation.status) == (
+        lawyer_party,
+        "Paris Bar",
+        "engaged",
+    )
+    event = Event.objects.get(type="representation.created", subject_id=representation.pk)
+    assert (event.actor_name, event.case_id) == ("lawyer", plaintiff.case_id)
+    page = client.get(response["Location"]).content.decode()
+    assert "Clémence Bectarte" in page and "(Paris Bar)" in page
+
+
+def test_counsel_form_errors_show_next_to_the_field_and_keep_input(
+    client, lawyer, plaintiff, system
+):
+    organisation = party_create(actor=system, kind="organization", name="Syrian Archive")
+    counsel = builders.person(system, name="Counsel Once")
+    representation_create(actor=system, counsel=counsel, client=plaintiff)
+    signed_in(client, lawyer)
+    new = reverse("cases:representation_new", args=[plaintiff.pk])
+    assert "Syrian Archive" not in client.get(new).content.decode()  # counsel is a person
+    before = counts()
+    response = client.post(new, {"counsel": organisation.pk, "bar": "Lyon Bar"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a valid choice" in error_next_to(page, "counsel")
+    assert 'value="Lyon Bar"' in page
+    response = client.post(new, {"counsel": counsel.pk, "bar": "Lyon Bar"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already represents this participant" in error_next_to(page, "counsel")
+    assert re.search(rf'<option value="{counsel.pk}" selected>', page)
+    assert 'value="Lyon Bar"' in page
+    assert counts() == before
+
+
+def test_the_counsel_list_offers_a_protected_person_by_pseudonym_to_who_may_not_see_it(
+    client, plaintiff, system
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.conftest import make_user
+
+    party_create(
+        actor=system, kind="person", name="Realname Hidden", protected=True, pseudonym="Witness Z"
+    )
+    new = reverse("cases:representation_new", args=[plaintiff.pk])
+    clerk = make_user("clerk", "viewer")  # may add counsel, may not see protected identities
+    clerk.user_permissions.add(Permission.objects.get(codename="add_representation"))
+    page = signed_in(client, make_user("counsel_lawyer", "lawyer")).get(new).content.decode()
+    assert "Realname Hidden" in page
+    page = signed_in(client, clerk).get(new).content.decode()
+    assert "Witness Z" in page and "Realname" not in page
+
+
+def test_a_lawyer_edits_counsels_bar_and_a_stale_edit_shows_the_conflict(
+    client, lawyer, plaintiff, system
+):
+    representation = representation_create(
+        actor=system, counsel=builders.person(system), client=plaintiff, bar="Paris Bar"
+    )
+    edit = reverse("cases:representation_edit", args=[representation.pk])
+    signed_in(client, lawyer)
+    assert edit in client.get(reverse("cases:detail", args=[plaintiff.case_id])).content.decode()
+    form = client.get(edit).content.decode()
+    assert 'name="counsel"' not in form  # who represents whom is fixed
+    response = client.post(edit, {"bar": "Lyon Bar", "expected_version": version_in(form)})
+    assert response.status_code == 302
+    representation.refresh_from_db()
+    assert representation.bar == "Lyon Bar"
+    stale = client.post(edit, {"bar": "Marseille Bar", "expected_version": version_in(form)})
+    assert stale.status_code == 409
+    assert f"{CONFLICT} lawyer at" in stale.content.decode()
+    assert 'value="Marseille Bar"' in stale.content.decode()
+    representation.refresh_from_db()
+    assert representation.bar == "Lyon Bar"
+
+
+@pytest.mark.parametrize("persona", ["viewer", "staff"])
+def test_only_lawyers_add_or_edit_counsel(request, client, persona, plaintiff, system):
+    counsel = builders.person(system)
+    representation = representation_create(
+        actor=system, counsel=builders.person(system), client=plaintiff, bar="Paris Bar"
+    )
+    new = reverse("cases:representation_new", args=[plaintiff.pk])
+    edit = reverse("cases:representation_edit", args=[representation.pk])
+    signed_in(client, request.getfixturevalue(persona))
+    page = client.get(reverse("cases:detail", args=[plaintiff.case_id])).content.decode()
+    assert new not in page and edit not in page
+    assert client.get(new).status_code == 403
+    created = client.post(new, {"counsel": counsel.pk, "bar": "Lyon Bar"})
+    edited = client.post(edit, {"bar": "Lyon Bar", "expected_version": representation.version})
+    assert (created.status_code, edited.status_code) == (403, 403)
+    assert not Representation.objects.filter(counsel=counsel).exists()
+    representation.refresh_from_db()
+    assert representation.bar == "Paris Bar"
+
+
+def test_a_lawyer_registers_counsel_with_the_transition_buttons(client, lawyer, plaintiff, system):
+    representation = representation_create(
+        actor=system, counsel=builders.person(system), client=plaintiff
+    )
+    signed_in(client, lawyer)
+    page = client.get(reverse("cases:detail", args=[plaintiff.case_id])).content.decode()
+    action = reverse("web:transition", args=["representation", representation.pk])
+    assert page.count(f'action="{action}"') == 2  # register, withdraw
+    response = client.post(
+        action,
+        {
+            "transition": "register",
+            "expected_version": representation.version,
+            "effective_date": "2024-01-15",
+        },
+    )
+    assert response.status_code == 302
+    representation.refresh_from_db()
+    assert representation.status == "on_record"
+    event = Event.objects.get(type="representation.on_record", subject_id=representation.pk)
+    assert (event.actor_name, str(event.effective_date)) == ("lawyer", "2024-01-15")
+
+
+def test_staff_see_no_counsel_transitions(client, staff, plaintiff, system):
+    representation = representation_create(
+        actor=system, counsel=builders.person(system), client=plaintiff
+    )
+    signed_in(client, staff)
+    page = client.get(reverse("cases:detail", args=[plaintiff.case_id])).content.decode()
+    assert f'id="representation-{representation.pk}"' in page
+    assert reverse("web:transition", args=["representation", representation.pk]) not in page
 
 
 # Charges ------------------------------------------------------------------------------------
