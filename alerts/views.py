@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,7 @@ def _may_move(user) -> bool:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    alerts = records.RESOURCES["alert"].visible(request.user)
+    alerts = records.RESOURCES["alert"].visible(request.user).select_related("resolved_by")
     form = AlertFilterForm(request.GET or None)
     status = severity = ""
     if form.is_valid():
@@ -51,18 +51,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
+    """Acknowledge or resolve one alert; a resolution may carry a note saying why.
+
+    With htmx the row comes back in place, an error shown inside it; otherwise the
+    inbox again with a message.
+    """
     if not _may_move(request.user):
         raise PermissionDenied
     alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
+    error = ""
     try:
         alert = alert_transition(
-            alert_id=alert.pk, transition=transition, actor=Actor.for_user(request.user)
+            alert_id=alert.pk,
+            transition=transition,
+            actor=Actor.for_user(request.user),
+            note=request.POST.get("note", "").strip(),
         )
-    except InvalidTransition as error:
-        messages.error(request, str(error))
+    except InvalidTransition as refused:
+        error = str(refused)
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
     if getattr(request, "htmx", False):
         return render(
-            request, "alerts/_row.html", {"alert": alert, "may_move": True, "swapped": True}
+            request,
+            "alerts/_row.html",
+            {"alert": alert, "may_move": True, "swapped": True, "error": error},
         )
-    messages.success(request, _("Alert %(what)s.") % {"what": vocabulary.term(alert.status)})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Alert %(what)s.") % {"what": vocabulary.term(alert.status)})
     return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))

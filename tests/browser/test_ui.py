@@ -6,8 +6,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Case, Charge
+from alerts.actions import alert_transition
+from alerts.models import Alert
+from cases.models import Case, Charge, Participation, Representation
+from casetracker.events import Actor
 from casetracker.models import Event
+from parties.actions import party_create
 from parties.models import Party
 from tests.browser.conftest import AXE, screenshot
 from warrants.models import Warrant
@@ -222,18 +226,71 @@ def test_the_phone_layout_has_no_horizontal_scroll(sign_in):
     screenshot(page, "case-phone")
 
 
+def first_plaintiff() -> Participation:
+    return Participation.objects.filter(case=demo_case(), role="plaintiff").earliest("created_at")
+
+
+def resolved_and_open_alerts() -> tuple[Alert, Alert]:
+    """One alert a periodic check resolved by itself (with its note), one still open."""
+    case = demo_case()
+    cleared = Alert.objects.create(severity="normal", title="Notice not listed", case=case)
+    alert_transition(
+        alert_id=cleared.pk,
+        transition="resolve",
+        actor=Actor.system("checks"),
+        note="condition cleared: the notice is listed again",
+    )
+    return cleared, Alert.objects.create(severity="high", title="Warrant annulled", case=case)
+
+
+def test_a_lawyer_adds_counsel_and_resolves_an_alert_with_a_note(sign_in):
+    _cleared, alert = resolved_and_open_alerts()
+    party_create(actor=Actor.system("tests"), kind="person", name="Clémence Bectarte")
+    page = sign_in("lawyer")
+    open_case(page)
+    plaintiff = first_plaintiff()
+    page.locator(f"#participation-{plaintiff.pk}").get_by_role("link", name="Add counsel").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Add counsel for")
+    page.get_by_label("Bar").fill("Lyon Bar")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_counsel_error")).to_contain_text("required")
+    expect(page.get_by_label("Bar")).to_have_value("Lyon Bar")
+    page.get_by_label("Counsel").select_option(label="Clémence Bectarte")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Counsel added.")
+    added = Representation.objects.get(client=plaintiff, bar="Lyon Bar")
+    expect(page.locator(f"#representation-{added.pk}")).to_contain_text("(Lyon Bar)")
+
+    page.get_by_role("link", name="Alerts", exact=True).click()
+    row = page.locator(f"#alert-{alert.pk}")
+    row.get_by_text("Resolve", exact=True).click()
+    row.get_by_label("Why it is resolved (optional)").fill("Superseded by the new warrant.")
+    row.get_by_role("button", name="Confirm: Resolve").click()
+    expect(row).to_contain_text("Resolved by lawyer")  # swapped in place by htmx
+    expect(row).to_contain_text("Superseded by the new warrant.")
+    alert.refresh_from_db()
+    assert (alert.status, alert.resolution_note) == ("resolved", "Superseded by the new warrant.")
+
+
 MAIN_PAGES = ["/", "/cases/", "{case}", "/parties/", "/warrants/", "/notices/", "/alerts/"]
 
 
 def test_main_pages_have_no_serious_accessibility_violation(sign_in):
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (the Makefile's setup does).")
+    resolved_and_open_alerts()
     page = sign_in("lawyer")
     case = demo_case()
-    pages = [p.format(case=f"/cases/{case.pk}/") for p in MAIN_PAGES] + ["/review/"]
+    plaintiff = first_plaintiff()
+    pages = [p.format(case=f"/cases/{case.pk}/") for p in MAIN_PAGES] + [
+        "/alerts/?status=all",
+        f"/cases/participations/{plaintiff.pk}/counsel/new/",
+        "/review/",
+    ]
     problems = []
     for path in pages:
-        page.goto(path)
+        response = page.goto(path)
+        assert response and response.ok, path
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

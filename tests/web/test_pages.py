@@ -352,6 +352,61 @@ def test_the_alerts_inbox_acknowledges_then_resolves(client, staff, case):
     assert "Warrant annulled" not in client.get(reverse("alerts:inbox")).content.decode()
 
 
+def test_resolving_from_the_inbox_keeps_the_note_and_shows_who_resolved(client, staff, case):
+    alert = Alert.objects.create(severity="high", title="Warrant annulled", case=case)
+    signed_in(client, staff)
+    inbox = client.get(reverse("alerts:inbox")).content.decode()
+    assert f'id="note-{alert.pk}"' in inbox  # the resolve form asks why
+    row = client.post(
+        reverse("alerts:move", args=[alert.pk, "resolve"]),
+        {"note": "  Checked with the court registry: superseded by W-2.  "},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    alert.refresh_from_db()
+    assert (alert.status, alert.resolved_by) == ("resolved", staff)
+    assert alert.resolution_note == "Checked with the court registry: superseded by W-2."
+    assert "Resolved by staff" in row and "superseded by W-2" in row
+    page = client.get(reverse("alerts:inbox") + "?status=resolved").content.decode()
+    assert "Resolved by staff" in page and "superseded by W-2" in page
+
+
+def test_the_inbox_shows_alerts_resolved_automatically_with_their_note(client, viewer, case):
+    from alerts.actions import alert_transition
+
+    alert = Alert.objects.create(severity="normal", title="Notice not listed", case=case)
+    alert_transition(
+        alert_id=alert.pk,
+        transition="resolve",
+        actor=Actor.system("checks"),
+        note="condition cleared: the notice is listed again",
+    )
+    signed_in(client, viewer)
+    page = client.get(reverse("alerts:inbox") + "?status=all").content.decode()
+    row = page[page.index(f'id="alert-{alert.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Resolved automatically" in row and "Resolved by" not in row
+    assert "condition cleared: the notice is listed again" in row
+    with_note = client.get(reverse("alerts:inbox") + "?status=all", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Résolue automatiquement" in with_note.content.decode()
+
+
+def test_a_note_is_refused_on_acknowledge_and_nothing_changes(client, staff, case):
+    alert = Alert.objects.create(severity="high", title="Warrant annulled", case=case)
+    signed_in(client, staff)
+    row = client.post(
+        reverse("alerts:move", args=[alert.pk, "acknowledge"]),
+        {"note": "seen"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Only a resolution takes a note." in row
+    response = client.post(
+        reverse("alerts:move", args=[alert.pk, "acknowledge"]), {"note": "seen"}, follow=True
+    )
+    assert "Only a resolution takes a note." in response.content.decode()
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by, alert.version) == ("open", None, 1)
+
+
 def test_history_shows_who_changed_what(client, staff, case):
     from cases.actions import case_update
 
