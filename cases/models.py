@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 
 from casetracker.models import Record, audited, record_triggers
 from casetracker.workflow import StatusGuard, Workflow, status_check
-from parties.models import Reviewable
+from parties.models import PartyKind, Reviewable
 
 from . import workflows
 
@@ -226,6 +226,10 @@ class Representation(Record):
 
     def __str__(self) -> str:
         return f"{self.counsel} for {self.client}"
+
+    def clean(self) -> None:
+        if self.counsel_id and self.counsel.kind != PartyKind.PERSON:
+            raise ValidationError({"counsel": "Counsel must be a person, not an organization."})
 
     def case_id_for_event(self):
         return self.client.case_id

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from cases.actions import case_update, participation_create
+from cases.actions import case_update, participation_create, representation_create
 from casetracker.workflow import InvalidTransition
 from tests import builders
 from warrants.actions import notice_create, warrant_transition
@@ -187,3 +187,15 @@ def test_a_red_notice_on_an_annulled_warrant_is_refused(system, w):
     )
     w.refresh_from_db()
     refuse(lambda: builders.red_notice(system, w), "warrant", "issued", "annulled")
+
+
+def test_an_organization_as_counsel_is_refused(system, case):
+    plaintiff = participation_create(
+        actor=system, case=case, party=builders.person(system), role="plaintiff"
+    )
+    ngo = builders.person(system, kind="organization", name="Syrian Archive")
+    refuse(
+        lambda: representation_create(actor=system, counsel=ngo, client=plaintiff),
+        "counsel",
+        "must be a person",
+    )
