@@ -15,3 +15,9 @@ class AlertFilterForm(forms.Form):
         label=_("Severity"), required=False, choices=[("", _("any")), *Severity.choices]
     )
     case = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class FollowSeverityForm(forms.Form):
+    min_severity = forms.ChoiceField(
+        label=_("Every alert at least this severe"), choices=Severity.choices
+    )

@@ -1,10 +1,10 @@
 """The alerts inbox: filter, acknowledge, resolve (htmx swaps the row in place)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from casetracker.web import records, vocabulary
 from casetracker.web.views import safe_next
 from casetracker.workflow import InvalidTransition
 
-from .actions import alert_transition
-from .forms import AlertFilterForm
+from .actions import AlreadySubscribed, alert_transition, subscription_create, subscription_delete
+from .forms import AlertFilterForm, FollowSeverityForm
+from .models import Severity, Subscription
 
 PAGE_SIZE = 30
 
@@ -82,3 +83,51 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     else:
         messages.success(request, _("Alert %(what)s.") % {"what": vocabulary.term(alert.status)})
     return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))
+
+
+def _followed(subscription: Subscription, user) -> tuple[str, str]:
+    """What a subscription follows, as a label (protected parties redacted) and a link."""
+    if subscription.case:
+        return records.label(subscription.case, user), records.url_of(subscription.case)
+    if subscription.party:
+        return records.label(subscription.party, user), records.url_of(subscription.party)
+    severity = Severity(subscription.min_severity).label
+    return _("Every alert at least %(severity)s") % {"severity": severity}, ""
+
+
+@permission_required("alerts.view_alert", raise_exception=True)
+def following(request: HttpRequest) -> HttpResponse:
+    """What the user follows (cases, parties, severities), each with a way to stop; and a
+    form to follow every alert at least as severe as a level."""
+    form = FollowSeverityForm(request.POST or None)
+    if form.is_valid():
+        try:
+            subscription_create(
+                actor=Actor.for_user(request.user), min_severity=form.cleaned_data["min_severity"]
+            )
+        except AlreadySubscribed:
+            form.add_error("min_severity", _("You already follow alerts at this level."))
+        else:
+            messages.success(request, _("You will be told of these alerts."))
+            return redirect("alerts:following")
+    subscriptions = Subscription.objects.filter(user_id=request.user.pk).select_related(
+        "case", "party"
+    )
+    rows = [(s, *_followed(s, request.user)) for s in subscriptions.order_by("created_at")]
+    return render(
+        request,
+        "alerts/following.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("alerts.view_alert", raise_exception=True)
+@require_POST
+def unfollow(request: HttpRequest, pk) -> HttpResponse:
+    try:
+        subscription_delete(actor=Actor.for_user(request.user), subscription_id=pk)
+    except Subscription.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("You no longer follow it."))
+    return redirect("alerts:following")

@@ -284,6 +284,7 @@ def test_main_pages_have_no_serious_accessibility_violation(sign_in):
     plaintiff = first_plaintiff()
     pages = [p.format(case=f"/cases/{case.pk}/") for p in MAIN_PAGES] + [
         "/alerts/?status=all",
+        "/alerts/following/",
         f"/cases/participations/{plaintiff.pk}/counsel/new/",
         "/review/",
     ]
