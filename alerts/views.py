@@ -18,6 +18,7 @@ from casetracker.workflow import InvalidTransition
 from .actions import AlreadySubscribed, alert_transition, subscription_create, subscription_delete
 from .forms import AlertFilterForm, FollowSeverityForm
 from .models import Severity, Subscription
+from .selectors import subscriptions_of
 
 PAGE_SIZE = 30
 
@@ -110,9 +111,7 @@ def following(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("You will be told of these alerts."))
             return redirect("alerts:following")
-    subscriptions = Subscription.objects.filter(user_id=request.user.pk).select_related(
-        "case", "party"
-    )
+    subscriptions = subscriptions_of(request.user)
     rows = [(s, *_followed(s, request.user)) for s in subscriptions.order_by("created_at")]
     return render(
         request,
