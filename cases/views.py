@@ -16,7 +16,7 @@ from casetracker.events import Actor
 from casetracker.forms import apply_errors
 from casetracker.selectors import events_visible_to
 from casetracker.web import pictures, records
-from casetracker.web.editing import form_page, submit
+from casetracker.web.editing import save_page
 from casetracker.web.follow_views import following
 from casetracker.web.views import by_severity, conflict_message, transition_forms
 from warrants.selectors import notices_visible_to, warrants_visible_to
@@ -166,24 +166,24 @@ def _case_of(request: HttpRequest, pk) -> Case:
     return get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
 
 
+def _back_to(case: Case) -> tuple[str, str]:
+    return reverse("cases:detail", args=[case.pk]), case.reference
+
+
 @login_required
 @permission_required("cases.add_incident", raise_exception=True)
 def incident_new(request: HttpRequest, pk) -> HttpResponse:
     case = _case_of(request, pk)
     form = IncidentForm(request.POST or None, instance=Incident(case=case))
-    incident, _conflict = submit(
-        request,
-        form,
-        lambda: incident_create(actor=Actor.for_user(request.user), case=case, **form.changes()),
-    )
-    if incident is not None:
-        messages.success(request, _("Incident added."))
-        return redirect(records.url_of(incident))
-    return form_page(
+    return save_page(
         request,
         form=form,
+        write=lambda: incident_create(
+            actor=Actor.for_user(request.user), case=case, **form.changes()
+        ),
+        saved=_("Incident added."),
         heading=_("New incident in %(ref)s") % {"ref": case.reference},
-        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+        back=_back_to(case),
     )
 
 
@@ -191,29 +191,17 @@ def incident_new(request: HttpRequest, pk) -> HttpResponse:
 @permission_required("cases.change_incident", raise_exception=True)
 def incident_edit(request: HttpRequest, pk) -> HttpResponse:
     incident = get_object_or_404(selectors.incidents_visible_to(request.user), pk=pk)
-    title = incident.title
-    form = IncidentForm(
-        request.POST or None, instance=incident, initial={"expected_version": incident.version}
-    )
-    saved, conflict = submit(
-        request,
-        form,
-        lambda: incident_update(
-            incident_id=pk,
-            actor=Actor.for_user(request.user),
-            expected_version=form.cleaned_data["expected_version"],
-            **form.changes(),
-        ),
-    )
-    if saved is not None:
-        messages.success(request, _("Incident saved."))
-        return redirect(records.url_of(saved))
-    return form_page(
+    heading = _("Edit %(name)s") % {"name": incident.title}  # before the form copies input
+    form = IncidentForm(request.POST or None, instance=incident)
+    return save_page(
         request,
         form=form,
-        heading=_("Edit %(name)s") % {"name": title},
-        back=(reverse("cases:detail", args=[incident.case_id]), incident.case.reference),
-        conflict=conflict,
+        write=lambda: incident_update(
+            incident_id=pk, actor=Actor.for_user(request.user), **form.update()
+        ),
+        saved=_("Incident saved."),
+        heading=heading,
+        back=_back_to(incident.case),
     )
 
 
@@ -229,21 +217,15 @@ def participation_new(request: HttpRequest, pk) -> HttpResponse:
         user=request.user,
         initial={"party": request.GET.get("party")},
     )
-    participation, _conflict = submit(
-        request,
-        form,
-        lambda: participation_create(
-            actor=Actor.for_user(request.user), case=case, **form.changes()
-        ),
-    )
-    if participation is not None:
-        messages.success(request, _("Party added to the case."))
-        return redirect(records.url_of(participation))
-    return form_page(
+    return save_page(
         request,
         form=form,
+        write=lambda: participation_create(
+            actor=Actor.for_user(request.user), case=case, **form.changes()
+        ),
+        saved=_("Party added to the case."),
         heading=_("Add a party to %(ref)s") % {"ref": case.reference},
-        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+        back=_back_to(case),
     )
 
 
@@ -256,22 +238,16 @@ def representation_new(request: HttpRequest, pk) -> HttpResponse:
     form = RepresentationForm(
         request.POST or None, instance=Representation(client=client), user=request.user
     )
-    representation, _conflict = submit(
-        request,
-        form,
-        lambda: representation_create(
-            actor=Actor.for_user(request.user), client=client, **form.changes()
-        ),
-    )
-    if representation is not None:
-        messages.success(request, _("Counsel added."))
-        return redirect(records.url_of(representation))
-    return form_page(
+    return save_page(
         request,
         form=form,
+        write=lambda: representation_create(
+            actor=Actor.for_user(request.user), client=client, **form.changes()
+        ),
+        saved=_("Counsel added."),
         heading=_("Add counsel for %(party)s in %(ref)s")
         % {"party": records.label(client, request.user), "ref": client.case.reference},
-        back=(reverse("cases:detail", args=[client.case_id]), client.case.reference),
+        back=_back_to(client.case),
     )
 
 
@@ -281,32 +257,16 @@ def representation_edit(request: HttpRequest, pk) -> HttpResponse:
     """Edit counsel's bar; who represents whom is fixed (add another counsel instead)."""
     representation = get_object_or_404(selectors.representations_visible_to(request.user), pk=pk)
     heading = _("Edit %(name)s") % {"name": records.label(representation, request.user)}
-    case = representation.client.case
-    form = RepresentationForm(
-        request.POST or None,
-        instance=representation,
-        user=request.user,
-        initial={"expected_version": representation.version},
-    )
-    saved, conflict = submit(
-        request,
-        form,
-        lambda: representation_update(
-            representation_id=pk,
-            actor=Actor.for_user(request.user),
-            expected_version=form.cleaned_data["expected_version"],
-            **form.changes(),
-        ),
-    )
-    if saved is not None:
-        messages.success(request, _("Counsel saved."))
-        return redirect(records.url_of(saved))
-    return form_page(
+    form = RepresentationForm(request.POST or None, instance=representation, user=request.user)
+    return save_page(
         request,
         form=form,
+        write=lambda: representation_update(
+            representation_id=pk, actor=Actor.for_user(request.user), **form.update()
+        ),
+        saved=_("Counsel saved."),
         heading=heading,
-        back=(reverse("cases:detail", args=[case.pk]), case.reference),
-        conflict=conflict,
+        back=_back_to(representation.client.case),
     )
 
 
@@ -320,19 +280,15 @@ def charge_new(request: HttpRequest, pk) -> HttpResponse:
         user=request.user,
         initial={"accused": request.GET.get("accused")},
     )
-    charge, _conflict = submit(
-        request,
-        form,
-        lambda: charge_create(actor=Actor.for_user(request.user), case=case, **form.changes()),
-    )
-    if charge is not None:
-        messages.success(request, _("Charge added."))
-        return redirect(records.url_of(charge))
-    return form_page(
+    return save_page(
         request,
         form=form,
+        write=lambda: charge_create(
+            actor=Actor.for_user(request.user), case=case, **form.changes()
+        ),
+        saved=_("Charge added."),
         heading=_("New charge in %(ref)s") % {"ref": case.reference},
-        back=(reverse("cases:detail", args=[case.pk]), case.reference),
+        back=_back_to(case),
     )
 
 
@@ -341,30 +297,15 @@ def charge_new(request: HttpRequest, pk) -> HttpResponse:
 def charge_edit(request: HttpRequest, pk) -> HttpResponse:
     """Edit a charge; an approved charge goes back to the review queue."""
     charge = get_object_or_404(selectors.charges_visible_to(request.user), pk=pk)
-    label = charge.label
-    form = ChargeForm(
-        request.POST or None,
-        instance=charge,
-        user=request.user,
-        initial={"expected_version": charge.version},
-    )
-    saved, conflict = submit(
-        request,
-        form,
-        lambda: charge_update(
-            charge_id=pk,
-            actor=Actor.for_user(request.user),
-            expected_version=form.cleaned_data["expected_version"],
-            **form.changes(),
-        ),
-    )
-    if saved is not None:
-        messages.success(request, _("Charge saved."))
-        return redirect(records.url_of(saved))
-    return form_page(
+    heading = _("Edit %(name)s") % {"name": charge.label}  # before the form copies input
+    form = ChargeForm(request.POST or None, instance=charge, user=request.user)
+    return save_page(
         request,
         form=form,
-        heading=_("Edit %(name)s") % {"name": label},
-        back=(reverse("cases:detail", args=[charge.case_id]), charge.case.reference),
-        conflict=conflict,
+        write=lambda: charge_update(
+            charge_id=pk, actor=Actor.for_user(request.user), **form.update()
+        ),
+        saved=_("Charge saved."),
+        heading=heading,
+        back=_back_to(charge.case),
     )

@@ -3,17 +3,16 @@ pseudonym, and nothing else that identifies it, to readers who may not see more.
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.selectors import charges_visible_to, participations_visible_to
 from casetracker.events import Actor
-from casetracker.web.editing import form_page, submit
+from casetracker.web.editing import save_page
 from casetracker.web.follow_views import following
 from casetracker.web.views import transition_forms
 from warrants.selectors import notices_visible_to, warrants_visible_to
@@ -76,23 +75,16 @@ def party_new(request: HttpRequest) -> HttpResponse:
     """Create a party with its names in every script, aliases and positions."""
     form = PartyForm(request.POST or None)
     positions = _positions(request, Position.objects.none())
-    party, _conflict = submit(
+    return save_page(
         request,
-        form,
-        lambda: party_create(
+        form=form,
+        write=lambda: party_create(
             actor=Actor.for_user(request.user),
             positions=[p.entry() for p in positions if p.has_changed()],
             **form.changes(),
         ),
-        also=[positions],
-    )
-    if party is not None:
-        name = redact(party, request.user).name
-        messages.success(request, _("Party %(name)s created.") % {"name": name})
-        return redirect("parties:detail", party.pk)
-    return form_page(
-        request,
-        form=form,
+        saved=lambda party: _("Party %(name)s created.")
+        % {"name": redact(party, request.user).name},
         heading=_("New party"),
         back=(reverse("parties:list"), _("Parties")),
         formset=positions,
@@ -112,34 +104,20 @@ def party_edit(request: HttpRequest, pk) -> HttpResponse:
     user = request.user
     party = redact(get_object_or_404(parties_visible_to(user), pk=pk), user)
     hidden, shown_name = party.redacted, party.name  # before the form copies input onto it
-    form = PartyForm(
-        request.POST or None,
-        instance=party,
-        initial={"expected_version": party.version},
-        hide_identity=hidden,
-    )
+    form = PartyForm(request.POST or None, instance=party, hide_identity=hidden)
     positions = None if hidden else _positions(request, party.positions.order_by("started_on"))
-    saved, conflict = submit(
-        request,
-        form,
-        lambda: party_update_with_positions(
-            party_id=pk,
-            actor=Actor.for_user(user),
-            expected_version=form.cleaned_data["expected_version"],
-            positions=[p.entry() for p in positions or [] if p.has_changed()],
-            **form.changes(),
-        ),
-        also=[positions] if positions is not None else [],
-    )
-    if saved is not None:
-        messages.success(request, _("Party saved."))
-        return redirect("parties:detail", pk)
-    return form_page(
+    return save_page(
         request,
         form=form,
+        write=lambda: party_update_with_positions(
+            party_id=pk,
+            actor=Actor.for_user(user),
+            positions=[p.entry() for p in positions or [] if p.has_changed()],
+            **form.update(),
+        ),
+        saved=_("Party saved."),
         heading=_("Edit %(name)s") % {"name": shown_name},
         back=(reverse("parties:detail", args=[pk]), shown_name),
-        conflict=conflict,
         formset=positions,
         formset_legend=_("Position"),
         formset_new_legend=_("New position (optional)"),

@@ -3,11 +3,10 @@ create and edit forms."""
 
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from cases.selectors import cases_visible_to
 from casetracker.events import Actor
 from casetracker.selectors import events_visible_to
 from casetracker.web import records
-from casetracker.web.editing import form_page, submit
+from casetracker.web.editing import save_page
 from casetracker.web.views import transition_forms
 
 from . import workflows
@@ -117,18 +116,16 @@ def warrant_new(request: HttpRequest) -> HttpResponse:
     form = WarrantForm(
         request.POST or None, user=user, case=case, initial={"case": case, "kind": "arrest"}
     )
-    warrant, _conflict = submit(
-        request, form, lambda: warrant_create(actor=Actor.for_user(user), **form.creation())
-    )
-    if warrant is not None:
-        messages.success(request, _("Warrant created."))
-        return redirect("warrants:warrant", warrant.pk)
-    back = (
-        (reverse("cases:detail", args=[case.pk]), case.reference)
+    return save_page(
+        request,
+        form=form,
+        write=lambda: warrant_create(actor=Actor.for_user(user), **form.creation()),
+        saved=_("Warrant created."),
+        heading=_("New warrant"),
+        back=(reverse("cases:detail", args=[case.pk]), case.reference)
         if case
-        else (reverse("warrants:warrants"), _("Warrants"))
+        else (reverse("warrants:warrants"), _("Warrants")),
     )
-    return form_page(request, form=form, heading=_("New warrant"), back=back)
 
 
 @login_required
@@ -138,27 +135,15 @@ def warrant_edit(request: HttpRequest, pk) -> HttpResponse:
     user = request.user
     warrant = get_object_or_404(warrants_visible_to(user), pk=pk)
     heading = _("Edit %(name)s") % {"name": records.label(warrant, user)}
-    form = WarrantForm(
-        request.POST or None,
-        instance=warrant,
-        user=user,
-        initial={"expected_version": warrant.version},
-    )
-    saved, conflict = submit(
+    form = WarrantForm(request.POST or None, instance=warrant, user=user)
+    return save_page(
         request,
-        form,
-        lambda: warrant_update(
-            warrant_id=pk,
-            actor=Actor.for_user(user),
-            expected_version=form.cleaned_data["expected_version"],
-            **form.changes(),
-        ),
+        form=form,
+        write=lambda: warrant_update(warrant_id=pk, actor=Actor.for_user(user), **form.update()),
+        saved=_("Warrant saved."),
+        heading=heading,
+        back=(reverse("warrants:warrant", args=[pk]), warrant.reference or _("Warrant")),
     )
-    if saved is not None:
-        messages.success(request, _("Warrant saved."))
-        return redirect("warrants:warrant", pk)
-    back = (reverse("warrants:warrant", args=[pk]), warrant.reference or _("Warrant"))
-    return form_page(request, form=form, heading=heading, back=back, conflict=conflict)
 
 
 @login_required
@@ -172,18 +157,16 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         user=user,
         initial={"warrant": warrant_id, "kind": "red" if warrant_id else None},
     )
-    notice, _conflict = submit(
-        request, form, lambda: notice_create(actor=Actor.for_user(user), **form.changes())
-    )
-    if notice is not None:
-        messages.success(request, _("Notice created."))
-        return redirect("warrants:notice", notice.pk)
-    back = (
-        (reverse("warrants:warrant", args=[warrant_id]), _("Warrant"))
+    return save_page(
+        request,
+        form=form,
+        write=lambda: notice_create(actor=Actor.for_user(user), **form.changes()),
+        saved=_("Notice created."),
+        heading=_("New INTERPOL notice"),
+        back=(reverse("warrants:warrant", args=[warrant_id]), _("Warrant"))
         if warrant_id
-        else (reverse("warrants:notices"), _("INTERPOL notices"))
+        else (reverse("warrants:notices"), _("INTERPOL notices")),
     )
-    return form_page(request, form=form, heading=_("New INTERPOL notice"), back=back)
 
 
 @login_required
@@ -193,24 +176,12 @@ def notice_edit(request: HttpRequest, pk) -> HttpResponse:
     user = request.user
     notice = get_object_or_404(notices_visible_to(user), pk=pk)
     heading = _("Edit %(name)s") % {"name": records.label(notice, user)}
-    form = NoticeForm(
-        request.POST or None,
-        instance=notice,
-        user=user,
-        initial={"expected_version": notice.version},
-    )
-    saved, conflict = submit(
+    form = NoticeForm(request.POST or None, instance=notice, user=user)
+    return save_page(
         request,
-        form,
-        lambda: notice_update(
-            notice_id=pk,
-            actor=Actor.for_user(user),
-            expected_version=form.cleaned_data["expected_version"],
-            **form.changes(),
-        ),
+        form=form,
+        write=lambda: notice_update(notice_id=pk, actor=Actor.for_user(user), **form.update()),
+        saved=_("Notice saved."),
+        heading=heading,
+        back=(reverse("warrants:notice", args=[pk]), _("Notice")),
     )
-    if saved is not None:
-        messages.success(request, _("Notice saved."))
-        return redirect("warrants:notice", pk)
-    back = (reverse("warrants:notice", args=[pk]), _("Notice"))
-    return form_page(request, form=form, heading=heading, back=back, conflict=conflict)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from casetracker.actions import VersionConflict
 from casetracker.forms import apply_errors
+from casetracker.web import records
 from casetracker.web.views import conflict_message
 
 
@@ -70,3 +72,25 @@ def form_page(
         },
         status=status,
     )
+
+
+def save_page(
+    request: HttpRequest,
+    *,
+    form,
+    write: Callable[[], Any],
+    saved: str | Callable[[Any], str],
+    heading: str,
+    back: tuple[str, str] | None = None,
+    **page: Any,
+) -> HttpResponse:
+    """A create or edit page: on a valid POST `write()` calls the named action, then the
+    `saved` message (or `saved(record)`) and the record's page; otherwise the form again
+    (see `submit`, `form_page`). `page` takes form_page's formset arguments; the formset
+    is validated with the form."""
+    formset = page.get("formset")
+    record, conflict = submit(request, form, write, also=[formset] if formset else [])
+    if record is not None:
+        messages.success(request, saved(record) if callable(saved) else saved)
+        return redirect(records.url_of(record))
+    return form_page(request, form=form, heading=heading, back=back, conflict=conflict, **page)

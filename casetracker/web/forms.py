@@ -20,6 +20,11 @@ class RecordForm(forms.ModelForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.existing:
+            self.initial.setdefault("expected_version", self.instance.version)
+
     @property
     def existing(self) -> bool:
         """An edit form (records get their UUID when built, so `pk` cannot tell)."""
@@ -29,6 +34,10 @@ class RecordForm(forms.ModelForm):
         """The model fields this form offers, as the action takes them."""
         model_fields = set(self._meta.fields or ())
         return {name: self.cleaned_data[name] for name in self.fields if name in model_fields}
+
+    def update(self) -> dict:
+        """What an update action takes: the changes and the version the user started from."""
+        return {**self.changes(), "expected_version": self.cleaned_data["expected_version"]}
 
 
 def offer(field: Any, queryset, user=None) -> None:
