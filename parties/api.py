@@ -38,6 +38,8 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
     create_serializer_class = PartyCreateSerializer
     update_serializer_class = PartyUpdateSerializer
     ordering_fields = ["created_at", "updated_at", "name"]
+    # By the name the reader sees (its pseudonym for a protected party), never the real one.
+    ordering_aliases = {"name": "shown_name"}
     filters = [
         Param("q", "name", "str", "Name search (names, original script, aliases).", apply=search),
         Param("kind", "kind", "choice", "person or organization.", PartyKind.values),

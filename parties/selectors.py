@@ -27,18 +27,24 @@ def redact(party: Party, user) -> Party:
 
 
 def parties_visible_to(user) -> QuerySet[Party]:
+    """Parties `user` may read, each annotated with `shown_name`: the name `user` sees (a
+    protected party's pseudonym for those who may not see more). Order by it, never by
+    `name`: an order by real name would hint at it."""
     if not (user and user.has_perm("parties.view_party")):
         return Party.objects.none()
-    return Party.objects.prefetch_related(
+    shown = (
+        F("name")
+        if can_see_protected(user)
+        else Case(When(protected=True, then=F("pseudonym")), default=F("name"))
+    )
+    return Party.objects.annotate(shown_name=shown).prefetch_related(
         Prefetch("positions", queryset=Position.objects.order_by("started_on"))
     )
 
 
 def parties_to_choose(user) -> QuerySet[Party]:
-    """Parties for a choice list, ordered by the name shown (a protected party's pseudonym:
-    ordering by its real name would hint at it)."""
-    shown = Case(When(protected=True, then=F("pseudonym")), default=F("name"))
-    return parties_visible_to(user).order_by(shown, "pk")
+    """Parties for a choice list, ordered by the name shown."""
+    return parties_visible_to(user).order_by("shown_name", "pk")
 
 
 def party_search(user, q: str) -> QuerySet[Party]:

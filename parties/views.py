@@ -33,7 +33,9 @@ def party_list(request: HttpRequest) -> HttpResponse:
         parties = party_search(request.user, form.cleaned_data["q"])
         if kind := form.cleaned_data["kind"]:
             parties = parties.filter(kind=kind)
-    page = Paginator(parties.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(parties.order_by("shown_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for party in page:
         redact(party, request.user)
     return render(request, "parties/list.html", {"form": form, "page": page})

@@ -156,8 +156,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
         if raw.lstrip("-") not in allowed or raw.count("-") > 1 or "," in raw:
             options = ", ".join(f"{f}, -{f}" for f in allowed)
             raise ValidationError({self.ordering_param: [f"Order by one of: {options}."]})
-        # `id` breaks ties so pages never overlap or drop rows with equal values.
-        return (raw, "id")
+        # A view may sort a public field by another expression (`ordering_aliases`: parties'
+        # `name` is the name the reader sees). `id` breaks ties so pages never overlap or
+        # drop rows with equal values.
+        field = getattr(view, "ordering_aliases", {}).get(raw.lstrip("-"), raw.lstrip("-"))
+        return ("-" if raw.startswith("-") else "") + field, "id"
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
         # Cursor pagination applies the ordering itself (with a tie-breaker).

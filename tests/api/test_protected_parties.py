@@ -96,3 +96,30 @@ def test_staff_writing_a_protected_party_get_a_redacted_answer(world, as_staff):
         format="json",
     )
     assert created.status_code == 201 and leaks(created.content.decode()) == []
+
+
+def walk(client, url: str) -> list[str]:
+    names = []
+    while url:
+        page = client.get(url).json()
+        names += [party["name"] for party in page["results"]]
+        url = page["next"]
+    return names
+
+
+@pytest.mark.parametrize("ordering", ["name", "-name"])
+def test_sorting_by_name_uses_the_name_shown_and_pages_through_every_party(
+    db, system, as_viewer, as_lawyer, ordering
+):
+    from tests import builders
+
+    for name in ["Aaron", "Peter", "Zed"]:
+        builders.person(system, name=name)
+    builders.person(system, name="Nadia Realname", protected=True, pseudonym="Witness 7")
+    url = f"/api/v1/parties/?ordering={ordering}&page_size=2"
+    shown = ["Aaron", "Peter", "Witness 7", "Zed"]
+    # Sorted by the real name, the pseudonym would sit where "Nadia" falls (a hint), and a
+    # cursor taken from the pseudonym would skip "Peter".
+    assert walk(as_viewer, url) == (shown if ordering == "name" else shown[::-1])
+    real = ["Aaron", "Nadia Realname", "Peter", "Zed"]
+    assert walk(as_lawyer, url) == (real if ordering == "name" else real[::-1])

@@ -436,3 +436,21 @@ def test_only_admins_manage_users_and_roles(client, staff, admin_user, viewer):
         reverse("web:user_edit", args=[viewer.pk]), {"roles": [lawyer_group.pk], "is_active": "on"}
     )
     assert list(viewer.groups.values_list("name", flat=True)) == ["lawyer"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "order"),
+    [
+        ("viewer", ["Aaron", "Peter", "Witness 7", "Zed"]),
+        ("lawyer", ["Aaron", "Nadia Realname", "Peter", "Zed"]),
+    ],
+)
+def test_the_party_list_is_sorted_by_the_name_the_reader_sees(
+    db, client, system, persona, order, request
+):
+    for name in ["Zed", "Peter", "Aaron"]:
+        builders.person(system, name=name)
+    builders.person(system, name="Nadia Realname", protected=True, pseudonym="Witness 7")
+    signed_in(client, request.getfixturevalue(persona))
+    html = client.get("/parties/").content.decode()
+    assert sorted(order, key=html.index) == order
