@@ -254,20 +254,24 @@ def retry_delay(failed_attempts: int) -> float | None:
     return base * random.uniform(1 - jitter, 1 + jitter)
 
 
-_client: httpx.Client | None = None
-_client_lock = threading.Lock()
+_clients: dict[str, httpx.Client] = {}
+_clients_lock = threading.Lock()
 
 
-def http_client() -> httpx.Client:
-    """One client per process, shared by its threads (created after the worker forks): its
-    pool keeps connections to receivers alive, and TLS setup is not free."""
-    global _client
-    with _client_lock:
-        if _client is None:
+def http_client(host: str) -> httpx.Client:
+    """One client per receiver host name and process, shared by the process's threads
+    (created after the worker forks): its pool keeps connections to the receiver alive.
+
+    Per host name, because requests go to the pinned IP address and a pool is keyed by
+    address: two hosts behind one address must not share a TLS connection set up (and
+    its certificate checked) for the other.
+    """
+    with _clients_lock:
+        if host not in _clients:
             # Never follow redirects (a redirect could point inside the network); no proxies
             # from the environment (the pinned address must be the one connected to).
-            _client = httpx.Client(follow_redirects=False, trust_env=False)
-        return _client
+            _clients[host] = httpx.Client(follow_redirects=False, trust_env=False)
+        return _clients[host]
 
 
 def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> DeliveryAttempt:
@@ -288,7 +292,7 @@ def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> Del
     pinned = url.copy_with(host=target.address)
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     try:
-        response = http_client().post(
+        response = http_client(target.host).post(
             pinned,
             content=body,
             headers=headers,

@@ -3,6 +3,7 @@
 No Docker engine is needed: the files are parsed, not built.
 """
 
+import os
 import re
 import shlex
 import tomllib
@@ -50,7 +51,11 @@ def test_webhook_deliveries_go_to_the_queue_the_webhooks_process_consumes():
     from casetracker.celery import app
 
     def option(command: list[str], name: str) -> str | None:
-        return command[command.index(name) + 1] if name in command else None
+        """The option's value as the shell (honcho) or compose expands `${VAR:-default}`."""
+        if name not in command:
+            return None
+        value = command[command.index(name) + 1]
+        return re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: os.environ.get(m[1], m[2]), value)
 
     webhooks, worker = procfile()["webhooks"], procfile()["worker"]
     for task in ["alerts.tasks.deliver_webhook", "alerts.tasks.deliver_webhooks"]:

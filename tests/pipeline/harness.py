@@ -165,6 +165,7 @@ class Received:
     body: bytes
     verified: bool
     at: float
+    peer: int = 0  # the client's port: one per connection
 
 
 @dataclass
@@ -203,7 +204,9 @@ class Receiver:
                         verified = False
                 with receiver.lock:
                     receiver.received.append(
-                        Received(self.path, headers, body, verified, time.time())
+                        Received(
+                            self.path, headers, body, verified, time.time(), self.client_address[1]
+                        )
                     )
                     steps = receiver.script.get(self.path) or []
                     step = steps.pop(0) if steps else 200

@@ -106,6 +106,33 @@ def test_redirects_are_not_followed(staff, case, settings, receiver):
     assert [r.path for r in receiver.received] == ["/to-private", "/to-trap"]
 
 
+def test_connections_are_kept_alive_per_receiver_host_never_shared_between_hosts(
+    staff, case, settings, receiver
+):
+    """localhost and 127.0.0.1 pin the same address: each still gets its own connection."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    assert targets.check(f"http://localhost:{receiver.port}/").address == "127.0.0.1"
+    by_ip = endpoint_create(actor=Actor.for_user(staff), url=receiver.url("/ip"), event_types=["*"])
+    by_name = endpoint_create(
+        actor=Actor.for_user(staff),
+        url=f"http://localhost:{receiver.port}/name",
+        event_types=["*"],
+    )
+    for endpoint in (by_ip, by_name, by_ip, by_name):
+        delivery = queued(endpoint)
+        assert deliver(delivery.pk).status_code == 200
+        delivery.delete()
+    peers = {
+        path: {r.peer for r in receiver.received if r.path == path} for path in ("/ip", "/name")
+    }
+    assert len(peers["/ip"]) == len(peers["/name"]) == 1  # kept alive
+    assert peers["/ip"] != peers["/name"]  # one connection per host name
+    assert [r.headers["host"] for r in receiver.received][:2] == [
+        f"127.0.0.1:{receiver.port}",
+        f"localhost:{receiver.port}",
+    ]
+
+
 def test_during_a_secret_rotation_both_signatures_are_sent_and_each_verifies(
     staff, case, settings, receiver
 ):
