@@ -13,8 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from casetracker.actions import VersionConflict
 from casetracker.forms import apply_errors
@@ -30,6 +32,10 @@ def submit(
     Returns (what `write` returned, "") on success, (None, conflict message) on a
     VersionConflict, and (None, "") when nothing was written: then the errors
     are on the forms, the action's ValidationError included.
+
+    The checks run before the insert, so two submits of the same new record (a double
+    click, two tabs) can both pass them; the database's unique constraint then refuses
+    the second, and the user is told so rather than shown a server error.
     """
     if request.method != "POST":
         return None, ""
@@ -42,6 +48,16 @@ def submit(
         return None, conflict_message(error.record)
     except ValidationError as error:
         apply_errors(form, error)
+        return None, ""
+    except IntegrityError:
+        # The action's transaction is rolled back: nothing of this request is stored.
+        form.add_error(
+            None,
+            _(
+                "This was saved meanwhile by another request (a double submit?), so it was "
+                "not saved a second time."
+            ),
+        )
         return None, ""
 
 

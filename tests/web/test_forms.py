@@ -849,3 +849,120 @@ def test_arabic_has_every_plural_form():
             for n in (0, 1, 2, 5, 11, 100)
         ]
     assert killed == ["0 قتيل", "1 قتيل", "2 قتيلان", "5 قتلى", "11 قتيلاً", "100 قتيل"]
+
+
+# A double submit racing past the checks -------------------------------------------------------
+
+
+@pytest.fixture
+def other_request_saves_first():
+    """Just before a new participation or counsel is inserted (its checks passed), insert the
+    same one, as a concurrent request that got there first would: the database then refuses
+    the insert with its unique constraint."""
+    from django.db.models.signals import pre_save
+
+    def insert_twin(sender, instance, **kwargs):
+        fields = {f.attname: getattr(instance, f.attname) for f in sender._meta.concrete_fields}
+        del fields["id"]
+        sender.objects.bulk_create([sender(**fields)])  # no signals, no checks
+
+    for model in (Participation, Representation):
+        pre_save.connect(insert_twin, sender=model, dispatch_uid=f"twin-{model.__name__}")
+    yield
+    for model in (Participation, Representation):
+        pre_save.disconnect(sender=model, dispatch_uid=f"twin-{model.__name__}")
+
+
+def top_error(page: str) -> str:
+    found = re.search(r'<div role="alert"><ul class="errorlist nonfield">(.*?)</ul>', page, re.S)
+    assert found, "no error at the top of the form"
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1)))
+
+
+def test_a_double_submit_of_a_participation_is_a_form_error_and_stores_nothing_twice(
+    client, staff, case, system, other_request_saves_first
+):
+    party = builders.person(system, name="Bassam al-Hassan")
+    signed_in(client, staff)
+    before = counts()
+    response = client.post(
+        reverse("cases:participation_new", args=[case.pk]), {"party": party.pk, "role": "accused"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "saved meanwhile by another request" in top_error(page)
+    assert re.search(rf'<option value="{party.pk}" selected>', page)
+    assert counts() == before
+
+
+def test_a_double_submit_of_counsel_is_a_form_error_and_stores_nothing_twice(
+    client, lawyer, plaintiff, system, other_request_saves_first
+):
+    counsel = builders.person(system, name="Counsel Once")
+    signed_in(client, lawyer)
+    before = counts()
+    response = client.post(
+        reverse("cases:representation_new", args=[plaintiff.pk]),
+        {"counsel": counsel.pk, "bar": "Lyon Bar"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "saved meanwhile by another request" in top_error(page)
+    assert 'value="Lyon Bar"' in page
+    assert counts() == before
+
+
+# Hidden fields ------------------------------------------------------------------------------
+
+
+def hidden_errors(page: str) -> str:
+    found = re.findall(r'<div role="alert" class="hidden-field-errors">(.*?)</div>', page, re.S)
+    assert found, "no error of a hidden field shown"
+    return " | ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)) for text in found)
+
+
+def test_a_tampered_version_is_refused_with_an_error_shown(client, staff, case, system):
+    from cases.actions import incident_create
+
+    incident = incident_create(actor=system, case=case, title="Attack", started_on="2013-08-21")
+    signed_in(client, staff)
+    response = client.post(
+        reverse("cases:incident_edit", args=[incident.pk]), {**INCIDENT, "expected_version": "abc"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    shown = hidden_errors(page)
+    assert "expected_version" in shown and "Enter a whole number." in shown
+    incident.refresh_from_db()
+    assert (incident.title, incident.version) == ("Attack", 1)
+
+
+def test_a_tampered_position_version_is_refused_with_an_error_shown(client, lawyer, system):
+    party = party_create(
+        actor=system,
+        kind="person",
+        name="Ali Mamlouk",
+        positions=[{"title": "Head", "function": "other"}],
+    )
+    position = party.positions.get()
+    signed_in(client, lawyer)
+    before = counts()
+    response = client.post(
+        reverse("parties:edit", args=[party.pk]),
+        {
+            **PARTY,
+            "expected_version": str(party.version),
+            "positions-TOTAL_FORMS": "1",
+            "positions-INITIAL_FORMS": "1",
+            "positions-0-id": str(position.pk),
+            "positions-0-expected_version": "abc",
+            "positions-0-title": "Head of the Bureau",
+            "positions-0-function": "other",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a whole number." in hidden_errors(page)
+    assert counts() == before
+    position.refresh_from_db()
+    assert position.title == "Head"
