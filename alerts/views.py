@@ -61,26 +61,29 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     if not _may_move(request.user):
         raise PermissionDenied
     alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
+    note = request.POST.get("note", "").strip()
     error = ""
     try:
         alert = alert_transition(
-            alert_id=alert.pk,
-            transition=transition,
-            actor=Actor.for_user(request.user),
-            note=request.POST.get("note", "").strip(),
+            alert_id=alert.pk, transition=transition, actor=Actor.for_user(request.user), note=note
         )
     except InvalidTransition as refused:
         error = str(refused)
     except ValidationError as refused:
         error = " ".join(refused.messages)
     if getattr(request, "htmx", False):
-        return render(
-            request,
-            "alerts/_row.html",
-            {"alert": alert, "may_move": True, "swapped": True, "error": error},
-        )
+        row = {"alert": alert, "may_move": True, "swapped": True, "error": error}
+        if error:
+            alert.refresh_from_db()  # it may have moved meanwhile: show it as it is now
+            # The note typed is not lost: back in the form, or shown to copy if the form is gone.
+            move = alert.workflow.transitions.get(transition)
+            offered = move is not None and alert.status in move.sources
+            row |= {"note": note, "failed": transition, "note_not_saved": not offered}
+        return render(request, "alerts/_row.html", row)
     if error:
         messages.error(request, error)
+        if note:
+            messages.info(request, _("Your note, not saved: %(note)s") % {"note": note})
     else:
         messages.success(request, _("Alert %(what)s.") % {"what": vocabulary.term(alert.status)})
     return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))

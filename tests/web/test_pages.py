@@ -407,6 +407,47 @@ def test_a_note_is_refused_on_acknowledge_and_nothing_changes(client, staff, cas
     assert (alert.status, alert.acknowledged_by, alert.version) == ("open", None, 1)
 
 
+def test_a_resolve_refused_because_resolved_meanwhile_keeps_the_note_typed(client, staff, case):
+    from alerts.actions import alert_transition
+
+    alert = Alert.objects.create(severity="high", title="Warrant annulled", case=case)
+    signed_in(client, staff)
+    inbox = client.get(reverse("alerts:inbox")).content.decode()
+    assert f'id="note-{alert.pk}"' in inbox  # the user starts typing a note...
+    alert_transition(alert_id=alert.pk, transition="resolve", actor=Actor.system("checks"))
+    row = client.post(  # ...and sends it after a periodic check resolved the alert
+        reverse("alerts:move", args=[alert.pk, "resolve"]),
+        {"note": "Superseded by W-2 <per registry>"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'role="alert"' in row and "resolved" in row
+    note = re.search(rf'<textarea id="note-{alert.pk}"[^>]*readonly>(.*?)</textarea>', row, re.S)
+    assert note and note.group(1) == "Superseded by W-2 &lt;per registry&gt;"
+    alert.refresh_from_db()
+    assert (alert.resolved_by, alert.resolution_note) == (None, "")
+    page = client.post(
+        reverse("alerts:move", args=[alert.pk, "resolve"]), {"note": "Superseded"}, follow=True
+    ).content.decode()
+    assert "Your note, not saved: Superseded" in page
+
+
+def test_a_resolve_form_refused_comes_back_open_with_the_note(rf, staff, case):
+    """Where the refused move is still offered, its form comes back open, the note in it."""
+    from django.template.loader import render_to_string
+
+    alert = Alert.objects.create(severity="high", title="Warrant annulled", case=case)
+    request = rf.post("/")
+    request.user = staff
+    row = render_to_string(
+        "alerts/_row.html",
+        {"alert": alert, "may_move": True, "error": "Refused.", "note": "why", "failed": "resolve"},
+        request=request,
+    )
+    assert '<details class="transition" data-transition="resolve" open>' in row
+    assert re.search(rf'<textarea id="note-{alert.pk}" name="note"[^>]*>why</textarea>', row)
+    assert "readonly" not in row
+
+
 def test_history_shows_who_changed_what(client, staff, case):
     from cases.actions import case_update
 
