@@ -36,6 +36,7 @@ class PartyForm(RecordForm):
     aliases = LinesField(
         label=_("Aliases"),
         required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),  # any script, e.g. Arabic
         help_text=_("Other spellings and transliterations, one per line."),
     )
     nationalities = CodesField(
@@ -80,7 +81,6 @@ class PartyForm(RecordForm):
         }
         widgets = {
             "name_original": forms.TextInput(attrs={"dir": "auto"}),
-            "aliases": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
     def __init__(self, *args, hide_identity: bool = False, **kwargs):

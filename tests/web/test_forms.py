@@ -94,6 +94,16 @@ def test_staff_create_a_party_with_names_aliases_and_a_position(client, staff):
     assert event.actor_name == "staff"
 
 
+def test_names_in_any_script_are_typed_right_to_left_where_needed(client, staff):
+    """dir="auto" on the original name and the aliases: an Arabic alias reads right to left."""
+    signed_in(client, staff)
+    page = client.get(reverse("parties:new")).content.decode()
+    aliases = re.search(r'<textarea name="aliases"[^>]*>', page)
+    assert aliases and 'dir="auto"' in aliases.group(0) and 'rows="3"' in aliases.group(0)
+    original = re.search(r'<input type="text" name="name_original"[^>]*>', page)
+    assert original and 'dir="auto"' in original.group(0)
+
+
 def test_party_form_errors_show_next_to_the_field_and_keep_input(client, staff):
     signed_in(client, staff)
     before = counts()
