@@ -24,9 +24,7 @@ class Command(BaseCommand):
             user.save(update_fields=["is_superuser", "is_staff"])
         elif remove:
             user.groups.remove(Group.objects.get(name=role))
-        else:
+        else:  # roles work in the web UI; the Django admin is for admins
             user.groups.add(Group.objects.get(name=role))
-            user.is_staff = True  # the Django admin is the back office for every role
-            user.save(update_fields=["is_staff"])
         verb = "no longer has" if remove else "now has"
         self.stdout.write(self.style.SUCCESS(f"{username} {verb} the role {role}."))

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org"}
             )
-            user.is_staff = True  # the Django admin is the back office for every role
-            user.is_superuser = role is None
+            # Roles work in the web UI; the Django admin is the administrator's back office.
+            user.is_staff = user.is_superuser = role is None
             user.set_password(password)
             user.save()
             if role:
