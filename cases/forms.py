@@ -102,6 +102,8 @@ class ParticipationForm(RecordForm):
 class RepresentationForm(RecordForm):
     """Counsel for a participant (who represents whom is fixed; only the bar is edited)."""
 
+    FIXED_AFTER_CREATION = ("counsel",)
+
     counsel = PartyChoiceField(
         label=_("Counsel"),
         queryset=Party.objects.none(),
@@ -116,9 +118,7 @@ class RepresentationForm(RecordForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.existing:
-            del self.fields["counsel"]
-        else:
+        if not self.existing:
             people = parties_to_choose(user).filter(kind=PartyKind.PERSON)
             offer(self.fields["counsel"], people, user)
 

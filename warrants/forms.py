@@ -101,10 +101,7 @@ class WarrantForm(RecordForm):
 
     def __init__(self, *args, user, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.existing:
-            for name in self.FIXED_AFTER_CREATION:
-                del self.fields[name]
-        else:
+        if not self.existing:
             offer(self.fields["case"], cases_visible_to(user))
             persons = parties_to_choose(user).filter(kind=PartyKind.PERSON)
             offer(self.fields["subject"], persons, user)
@@ -176,12 +173,9 @@ class NoticeForm(RecordForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.existing:
-            for name in self.FIXED_AFTER_CREATION:
-                del self.fields[name]
-            return
-        offer(self.fields["warrant"], warrants_visible_to(user), user)
-        offer(self.fields["subject"], parties_to_choose(user), user)
+        if not self.existing:
+            offer(self.fields["warrant"], warrants_visible_to(user), user)
+            offer(self.fields["subject"], parties_to_choose(user), user)
 
     def clean(self):
         data = super().clean()

@@ -16,7 +16,10 @@ class RecordForm(forms.ModelForm):
     """Create or edit a domain record. The form parses and validates; the named action writes.
 
     `expected_version` carries the version the user started from (optimistic lock).
+    The fields in FIXED_AFTER_CREATION are offered on creation only (as in the API).
     """
+
+    FIXED_AFTER_CREATION: tuple[str, ...] = ()
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -24,6 +27,8 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.existing:
             self.initial.setdefault("expected_version", self.instance.version)
+            for name in self.FIXED_AFTER_CREATION:
+                del self.fields[name]
 
     @property
     def existing(self) -> bool:
