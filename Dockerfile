@@ -30,4 +30,4 @@ ENV PATH="/app/.venv/bin:${PATH}" \
     PORT=8000
 EXPOSE 8000
 
-CMD [".venv/bin/gunicorn", "casetracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD [".venv/bin/gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casetracker.actions import lock, require_perm
-from casetracker.events import Actor
+from core.actions import lock, require_perm
+from core.events import Actor
 
 from .models import Alert, Severity, Subscription
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
-from casetracker.events import Actor
-from casetracker.workflow import InvalidTransition
+from core.events import Actor
+from core.workflow import InvalidTransition
 
 from .actions import alert_transition
 from .models import Alert, AlertRule, Subscription, WebhookDelivery, WebhookEndpoint

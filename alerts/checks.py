@@ -27,9 +27,9 @@ from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
-from casetracker.events import Actor
-from casetracker.models import Event
-from casetracker.workflow import InvalidTransition
+from core.events import Actor
+from core.models import Event
+from core.workflow import InvalidTransition
 from parties.models import IMMUNE_FUNCTIONS, Custody, Party, Position
 from warrants.models import Notice, Warrant
 

@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, Participation
-from casetracker.models import Event
-from casetracker.outbox import kick_many_on_commit
+from core.kicks import kick_many_on_commit
+from core.models import Event
 from parties.models import Party
 
 from .models import (

@@ -5,8 +5,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.models import Record, audited, record_triggers
-from casetracker.workflow import StatusGuard, Workflow, status_check
+from core.models import Record, audited, record_triggers
+from core.workflow import StatusGuard, Workflow, status_check
 
 from .workflows import ALERT
 

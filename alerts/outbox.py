@@ -1,7 +1,7 @@
 """The outbox relay: every committed Event reaches every consumer, exactly once in effect.
 
 Events are the outbox: they are written in the transaction of the change
-(`casetracker.events.event_record`). Two paths hand them on:
+(`core.events.event_record`). Two paths hand them on:
 
 - the *kick*: on commit, `event_record` asks Celery to relay the event at once
   (low latency). Publishing never blocks or fails a request: when the broker
@@ -27,67 +27,17 @@ consumer has its receipt.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from casetracker.models import Event
+from core.models import Event
+
+from .models import EventReceipt, OutboxEntry
 
 log = logging.getLogger(__name__)
-
-# After a failed publish, skip kicks for this long: the sweep catches up, and
-# requests do not each wait for a dead broker.
-BROKER_BACKOFF_SECONDS = 5.0
-_broker_down_until = 0.0
-
-
-def kick_many(task_name: str, arg_lists: list[tuple[Any, ...]]) -> bool:
-    """Publish tasks without ever raising or waiting long; False if they were not sent.
-
-    Used for low-latency hand-offs whose work a sweep would find anyway. One
-    broker connection for the lot.
-    """
-    global _broker_down_until
-    if not arg_lists or not settings.OUTBOX_KICKS or time.monotonic() < _broker_down_until:
-        return False
-    from casetracker.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            # One connection attempt, no retries: a dead broker costs milliseconds.
-            conn.transport_options = {**(conn.transport_options or {}), "max_retries": 0}
-            conn.connect_timeout = 1
-            for args in arg_lists:
-                app.send_task(task_name, args=list(args), connection=conn, retry=False)
-        return True
-    except Exception as exc:
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("Kick of %s not sent (%s); the sweep will catch up.", task_name, exc)
-        return False
-
-
-def kick(task_name: str, *args: Any) -> bool:
-    return kick_many(task_name, [args])
-
-
-def kick_on_commit(task_name: str, *args: Any) -> None:
-    """Publish after the current transaction commits (never if it rolls back)."""
-    transaction.on_commit(lambda: kick(task_name, *args))
-
-
-def kick_many_on_commit(task_name: str, arg_lists: list[tuple[Any, ...]]) -> None:
-    """Like kick_on_commit for many tasks, over one broker connection."""
-    if arg_lists:
-        transaction.on_commit(lambda: kick_many(task_name, arg_lists))
-
-
-def kick_event(seq: int) -> None:
-    """Called by `event_record`: relay this event as soon as its transaction commits."""
-    kick_on_commit("alerts.tasks.relay_event", seq)
 
 
 def consumers() -> dict[str, Callable[[list[Event]], None]]:
@@ -96,8 +46,6 @@ def consumers() -> dict[str, Callable[[list[Event]], None]]:
 
 def _consume(name: str, consume: Callable[[list[Event]], None], events: list[Event]) -> list[Event]:
     """Run one consumer on `events` with their receipts; returns the events it handled."""
-    from alerts.models import EventReceipt
-
     try:
         with transaction.atomic():
             consume(events)
@@ -118,8 +66,6 @@ def _consume(name: str, consume: Callable[[list[Event]], None], events: list[Eve
 
 def relay_batch(limit: int | None = None) -> int:
     """Claim up to `limit` queued events (oldest first) and relay them. Returns how many."""
-    from alerts.models import EventReceipt, OutboxEntry
-
     limit = limit or settings.OUTBOX_SWEEP_BATCH
     with transaction.atomic():
         seqs = list(

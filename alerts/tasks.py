@@ -13,8 +13,8 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
-from casetracker import outbox
-from casetracker.audit import audit_context
+from alerts import outbox
+from core.audit import audit_context
 
 from . import checks, mail, webhooks
 from .models import WorkerHeartbeat

@@ -33,9 +33,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from casetracker.events import Actor
-from casetracker.models import Event
-from casetracker.outbox import kick_many_on_commit, kick_on_commit
+from alerts.payloads import event_json
+from core.events import Actor
+from core.kicks import kick_many_on_commit, kick_on_commit
+from core.models import Event
 
 from . import targets
 from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -113,7 +114,7 @@ def endpoint_update(
     """Change url, event_types, description or active. Re-enabling clears the failure count."""
     endpoint = _owned(actor, endpoint_id)
     if expected_version is not None and endpoint.version != expected_version:
-        from casetracker.actions import VersionConflict
+        from core.actions import VersionConflict
 
         raise VersionConflict(endpoint, expected_version)
     refused = set(changes) - {"url", "event_types", "description", "active"}
@@ -202,15 +203,6 @@ def fan_out(events: list[Event]) -> list[WebhookDelivery]:
 
 
 # --- payload and signature ----------------------------------------------------------------
-
-
-def event_json(event: Event, user: Any) -> dict[str, Any]:
-    """The event exactly as the API's feed shows it to `user` (protected identities redacted)."""
-    from casetracker.api.events import EventSerializer, hidden_parties
-
-    context = {"hidden_parties": hidden_parties([event], user)}
-    data: Any = EventSerializer(event, context=context).data
-    return data
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now: datetime.datetime) -> list[str]:

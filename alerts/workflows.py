@@ -1,5 +1,5 @@
-from casetracker.workflow import Transition as T
-from casetracker.workflow import Workflow
+from core.workflow import Transition as T
+from core.workflow import Workflow
 
 ALERT = Workflow.build(
     "alert",

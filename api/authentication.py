@@ -9,10 +9,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from casetracker.audit import set_audit_user
-from casetracker.events import Actor
-
-from .keys import ApiKey, api_key_check
+from core.audit import set_audit_user
+from core.events import Actor
+from core.keys import ApiKey, api_key_check
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

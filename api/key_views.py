@@ -14,7 +14,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .keys import ApiKey, Scope, api_key_create, api_key_revoke, api_keys_visible_to
+from core.keys import ApiKey, Scope, api_key_create, api_key_revoke, api_keys_visible_to
+
 from .pagination import CursorPagination
 from .permissions import Authenticated
 from .serializers import StrictModelSerializer

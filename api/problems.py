@@ -18,8 +18,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from casetracker.actions import VersionConflict
-from casetracker.workflow import InvalidTransition
+from core.actions import VersionConflict
+from core.workflow import InvalidTransition
 
 from .parsers import RequestTooLarge
 

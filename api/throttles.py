@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
 
-from .keys import ApiKey
+from core.keys import ApiKey
 
 logger = logging.getLogger(__name__)
 

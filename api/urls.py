@@ -1,33 +1,23 @@
 """URLs of the API: `/api/v1/` (the router), `/api/schema/`, `/api/docs/`.
 
-To add endpoints, an app defines in its `api.py`:
-
-    def register(router):
-        router.register("alerts", AlertViewSet, basename="alert")
-
-and its module is listed in API_MODULES. A listed module that does not exist
-yet is skipped, so an app can land its `api.py` whenever it is ready.
+Each resource module has a `register(router)` that adds its viewsets.
 """
 
 from __future__ import annotations
-
-import importlib
-import importlib.util
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api import events, key_views
+from api.alerts import views as alerts_views
+from api.cases import views as cases_views
+from api.parties import views as parties_views
+from api.warrants import views as warrants_views
+
 from .problems import not_found
 
-API_MODULES = [
-    "cases.api",
-    "parties.api",
-    "warrants.api",
-    "casetracker.api.events",
-    "casetracker.api.key_views",
-    "alerts.api",
-]
+API_MODULES = [cases_views, parties_views, warrants_views, events, key_views, alerts_views]
 
 
 class Router(DefaultRouter):
@@ -35,9 +25,8 @@ class Router(DefaultRouter):
 
 
 router = Router(trailing_slash=True)
-for module_name in API_MODULES:
-    if importlib.util.find_spec(module_name) is not None:
-        importlib.import_module(module_name).register(router)
+for module in API_MODULES:
+    module.register(router)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -20,9 +20,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casetracker.actions import VersionConflict
-from casetracker.events import Actor
-from casetracker.selectors import events_for
+from core.actions import VersionConflict
+from core.events import Actor
+from core.selectors import events_for
 
 from .authentication import actor_for
 from .events import EventPageSerializer, EventSerializer

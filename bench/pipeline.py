@@ -77,7 +77,7 @@ def main() -> None:
         "CELERY_BROKER_URL": redis.url,
         "WEBHOOKS_ALLOW_PRIVATE": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_SETTINGS_MODULE": "casetracker.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
@@ -94,7 +94,7 @@ def main() -> None:
     from alerts.models import Alert, WebhookDelivery, WebhookEndpoint
     from alerts.webhooks import endpoint_create
     from cases.actions import case_transition
-    from casetracker.events import Actor
+    from core.events import Actor
     from tests import builders
 
     system = Actor.system("bench")
@@ -128,7 +128,7 @@ def main() -> None:
     for worker in workers:
         worker.start()
     from alerts.models import WorkerHeartbeat
-    from casetracker.celery import app
+    from config.celery import app
 
     for worker in workers:
         app.send_task("alerts.tasks.canary", kwargs={"name": worker.queues}, queue=worker.queues)

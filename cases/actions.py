@@ -4,10 +4,10 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from casetracker.actions import record_create, record_transition, record_update
-from casetracker.events import Actor
-from casetracker.models import Event
-from parties.actions import review_record
+from core.actions import record_create, record_transition, record_update
+from core.events import Actor
+from core.models import Event
+from core.review import review_record
 
 from .models import Case, Charge, Incident, Participation, Representation
 

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from casetracker.admin import RecordAdmin
-from parties.admin import ReviewableAdmin
+from core.admin import RecordAdmin, ReviewableAdmin
 
 from . import actions
 from .models import Case, Charge, Incident, Participation, Representation

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from casetracker.models import Record, audited, record_triggers
-from casetracker.workflow import StatusGuard, Workflow, status_check
-from parties.models import PartyKind, Reviewable
+from core.models import Record, audited, record_triggers
+from core.review import Reviewable
+from core.workflow import StatusGuard, Workflow, status_check
+from parties.models import PartyKind
 
 from . import workflows
 

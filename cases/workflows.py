@@ -1,7 +1,7 @@
 """Workflow tables of cases, participations, representations and charges (domain.md §2)."""
 
-from casetracker.workflow import Transition as T
-from casetracker.workflow import Workflow
+from core.workflow import Transition as T
+from core.workflow import Workflow
 
 CASE = Workflow.build(
     "case",

@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORT = env.int("PORT", default=8000)
 
 INSTALLED_APPS = [
+    # First: its templates (registration/*, base.html) override those of contrib apps.
+    "web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,8 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "casetracker",
-    "casetracker.web",
+    "core",
     "cases",
     "parties",
     "warrants",
@@ -60,16 +61,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "casetracker.audit.AuditContextMiddleware",
+    "core.audit.AuditContextMiddleware",
 ]
 
-ROOT_URLCONF = "casetracker.urls"
-WSGI_APPLICATION = "casetracker.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "casetracker.web.context.navigation",
+                "web.context.navigation",
             ],
         },
     },
@@ -188,10 +189,12 @@ CELERY_TASK_ROUTES = {
     "alerts.tasks.deliver_webhooks": {"queue": CELERY_WEBHOOK_QUEUE},
 }
 
-# Pipeline (alerts/, casetracker/outbox.py): sweeps find what a lost kick missed.
+# Pipeline (alerts/, alerts/outbox.py): sweeps find what a lost kick missed.
 OUTBOX_KICKS = env.bool("OUTBOX_KICKS", default=True)  # off: rely on the sweeps alone
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=50)
+# The task a committed Event kicks (core/kicks.py); the sweep covers a lost kick.
+OUTBOX_RELAY_TASK = "alerts.tasks.relay_event"
 OUTBOX_CONSUMERS = {
     "alerts": "alerts.flags.raise_for_events",
     "webhooks": "alerts.webhooks.fan_out",
@@ -262,22 +265,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The API (docs/api.md). Plumbing lives in casetracker/api/.
+# The API (docs/api.md). Plumbing lives in api/.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "casetracker.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "casetracker.api.authentication.ApiKeyAuthentication",
-        "casetracker.api.authentication.SessionAuthentication",
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.Authenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.Authenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["casetracker.api.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.CursorPagination",
-    "EXCEPTION_HANDLER": "casetracker.api.problems.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "casetracker.api.throttles.ApiKeyThrottle",
-        "casetracker.api.throttles.UserThrottle",
-        "casetracker.api.throttles.AnonThrottle",
+        "api.throttles.ApiKeyThrottle",
+        "api.throttles.UserThrottle",
+        "api.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "api_key": env.str("API_THROTTLE_KEY", default="1200/min"),

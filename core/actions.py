@@ -17,9 +17,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from casetracker.events import Actor, event_record, parse_effective_date
-from casetracker.models import Event, Record
-from casetracker.workflow import Transition
+from core.events import Actor, event_record, parse_effective_date
+from core.models import Event, Record
+from core.workflow import Transition
 
 R = TypeVar("R", bound=Record)
 AfterMove = Callable[[Any, Transition, datetime.date, Actor], None]

@@ -3,7 +3,7 @@
 `RecordAdmin` saves creations and edits with `record_create` / `record_update`
 (so they are validated, versioned, audited and, for creations, recorded as
 Events) and offers each workflow transition allowed from the record's status
-as a button leading to the shared transition form (`casetracker.forms`:
+as a button leading to the shared transition form (`core.forms`:
 effective date, note, confirmation for irreversible moves) that calls the
 record's named transition action. Status is never an editable field.
 History: pghistory's "Events" link on every record.
@@ -23,11 +23,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.actions import VersionConflict, record_create, record_update
-from casetracker.events import Actor
-from casetracker.forms import TransitionForm, apply_errors
-from casetracker.models import Event
-from casetracker.workflow import InvalidTransition, Transition
+from core.actions import VersionConflict, record_create, record_update
+from core.events import Actor
+from core.forms import TransitionForm, apply_errors
+from core.models import Event
+from core.review import review_record
+from core.workflow import InvalidTransition, Transition
 
 admin.site.site_header = _("casetracker back office")
 admin.site.site_title = _("casetracker")
@@ -196,3 +197,36 @@ class RecordAdmin(admin.ModelAdmin):
             note=data.get("note", ""),
             expected_version=obj.version,
         )
+
+
+class ReviewableAdmin(RecordAdmin):
+    """Approve / request changes as admin actions, through the review action."""
+
+    review_perm = ""
+    actions = ["approve", "request_changes"]
+
+    def _review(self, request, queryset, decision: str) -> None:
+        actor = Actor.for_user(request.user)
+        for record in queryset:
+            review_record(
+                queryset=queryset.model.objects.all(),
+                pk=record.pk,
+                actor=actor,
+                perm=self.review_perm,
+                decision=decision,
+                comment="Changes requested from the back office."
+                if decision == "request_changes"
+                else "",
+            )
+        messages.success(request, f"{queryset.count()} reviewed: {decision}.")
+
+    @admin.action(description="Approve (lawyers)", permissions=["review"])
+    def approve(self, request, queryset):
+        self._review(request, queryset, "approve")
+
+    @admin.action(description="Request changes (lawyers)", permissions=["review"])
+    def request_changes(self, request, queryset):
+        self._review(request, queryset, "request_changes")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(self.review_perm)

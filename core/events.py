@@ -14,8 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import Country
 
-from casetracker.models import ActorKind, Event
-from casetracker.workflow import Transition
+from core.kicks import kick_event
+from core.models import ActorKind, Event
+from core.workflow import Transition
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,5 @@ def event_record(
         data=snapshot(record),
     )
     # Low-latency hand-off to the pipeline once committed; the outbox sweep covers a lost kick.
-    from casetracker.outbox import kick_event
-
     kick_event(event.seq)
     return event

@@ -15,8 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.events import parse_effective_date
-from casetracker.workflow import Transition
+from core.events import parse_effective_date
+from core.workflow import Transition
 
 
 class TransitionForm(forms.Form):

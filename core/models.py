@@ -52,7 +52,7 @@ class Event(models.Model):
 
     Append-only: the database refuses UPDATE and DELETE. `seq` orders the feed;
     `txid` and `horizon` let the feed hold back events that a transaction with a
-    lower `seq` might still overtake (see `casetracker.selectors.feed_events_visible_to`).
+    lower `seq` might still overtake (see `core.selectors.feed_events_visible_to`).
     """
 
     seq = models.BigAutoField(primary_key=True, help_text="Position in the change feed.")
@@ -116,7 +116,7 @@ class Event(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-            # Gap-free feed (casetracker.selectors.feed_events_visible_to). Take our own
+            # Gap-free feed (core.selectors.feed_events_visible_to). Take our own
             # transaction id *before* the seq; then `horizon` = 1 + the highest id of any
             # transaction running now (each holds a lock on its own id; ids are 32-bit there,
             # widened with our epoch). Any transaction that took a lower seq had its id by
@@ -157,4 +157,4 @@ def audited(model_name: str):
 
 
 # Models of the kernel kept in their own modules (imported so Django registers them).
-from casetracker.api.keys import ApiKey  # noqa: E402, F401
+from core.keys import ApiKey  # noqa: E402, F401

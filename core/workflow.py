@@ -100,7 +100,7 @@ class Workflow:
         return {(s, t.target) for t in self.transitions.values() for s in t.sources}
 
     def choices(self) -> list[tuple[str, Any]]:
-        # Lazy labels with the msgids of casetracker/web/vocabulary.py, so forms and filters
+        # Lazy labels with the msgids of web/vocabulary.py, so forms and filters
         # show statuses in the reader's language while migrations keep the English text.
         return [(s, gettext_lazy(s.replace("_", " "))) for s in self.states]
 

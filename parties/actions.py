@@ -3,16 +3,13 @@
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from casetracker.actions import lock, record_create, record_update, require_perm
-from casetracker.events import Actor
+from core.actions import record_create, record_update
+from core.events import Actor
+from core.review import review_record
 
-from .models import Party, PartyKind, Position, Review
-
-REVIEW_DECISIONS = {"approve": Review.APPROVED, "request_changes": Review.CHANGES_REQUESTED}
+from .models import Party, PartyKind, Position
 
 
 def party_create(
@@ -104,33 +101,6 @@ def party_set_custody(*, party_id: UUID, custody: str, actor: Actor) -> Party:
         perm="",
         changes={"custody": custody},
     )
-
-
-@transaction.atomic
-def review_record(*, queryset, pk: UUID, actor: Actor, perm: str, decision: str, comment: str = ""):
-    """A lawyer approves a party or charge, or requests changes (with a comment)."""
-    require_perm(actor, perm)
-    if decision not in REVIEW_DECISIONS:
-        raise ValidationError({"decision": "Use 'approve' or 'request_changes'."})
-    if decision == "request_changes" and not comment.strip():
-        raise ValidationError({"comment": "Say what should change."})
-    record = lock(queryset, pk, None)
-    record.review = REVIEW_DECISIONS[decision]
-    record.reviewed_by, record.reviewed_at = actor.user, timezone.now()
-    record.review_comment = comment
-    record.version += 1
-    with actor.audit_context():
-        record.save(
-            update_fields=[
-                "review",
-                "reviewed_by",
-                "reviewed_at",
-                "review_comment",
-                "version",
-                "updated_at",
-            ]
-        )
-    return record
 
 
 def party_review(*, party_id: UUID, actor: Actor, decision: str, comment: str = "") -> Party:

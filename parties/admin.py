@@ -1,10 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 
-from casetracker.admin import RecordAdmin
-from casetracker.events import Actor
+from core.admin import ReviewableAdmin
 
-from .actions import review_record
 from .models import Party, Position
 from .selectors import can_see_protected
 
@@ -13,39 +11,6 @@ class PositionInline(admin.TabularInline):
     model = Position
     extra = 0
     fields = ("title", "organisation", "function", "started_on", "ended_on")
-
-
-class ReviewableAdmin(RecordAdmin):
-    """Approve / request changes as admin actions, through the review action."""
-
-    review_perm = ""
-    actions = ["approve", "request_changes"]
-
-    def _review(self, request, queryset, decision: str) -> None:
-        actor = Actor.for_user(request.user)
-        for record in queryset:
-            review_record(
-                queryset=queryset.model.objects.all(),
-                pk=record.pk,
-                actor=actor,
-                perm=self.review_perm,
-                decision=decision,
-                comment="Changes requested from the back office."
-                if decision == "request_changes"
-                else "",
-            )
-        messages.success(request, f"{queryset.count()} reviewed: {decision}.")
-
-    @admin.action(description="Approve (lawyers)", permissions=["review"])
-    def approve(self, request, queryset):
-        self._review(request, queryset, "approve")
-
-    @admin.action(description="Request changes (lawyers)", permissions=["review"])
-    def request_changes(self, request, queryset):
-        self._review(request, queryset, "request_changes")
-
-    def has_review_permission(self, request):
-        return request.user.has_perm(self.review_perm)
 
 
 @admin.register(Party)

@@ -1,14 +1,14 @@
 import datetime
 import re
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from casetracker.models import Record, audited, record_triggers
+from core.models import Record, audited, record_triggers
+from core.review import Reviewable
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -32,42 +32,6 @@ def validate_countries(codes: list[str]) -> None:
         raise ValidationError(
             f"Unknown country code(s) {', '.join(unknown)}: use ISO 3166-1 alpha-2, e.g. SY, FR."
         )
-
-
-class Review(models.TextChoices):
-    UNREVIEWED = "unreviewed", _("Unreviewed")
-    APPROVED = "approved", _("Approved")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-
-
-class Reviewable(models.Model):
-    """Lawyers sign off what staff entered. Editing an approved record unapproves it."""
-
-    review = models.CharField(
-        max_length=20,
-        choices=Review.choices,
-        default=Review.UNREVIEWED,
-        editable=False,
-        help_text="Review state: unreviewed, approved or changes_requested.",
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Lawyer who last reviewed it.",
-    )
-    reviewed_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When it was last reviewed."
-    )
-    review_comment = models.TextField(
-        blank=True, editable=False, help_text="The reviewer's comment."
-    )
-
-    class Meta:
-        abstract = True
 
 
 class PartyKind(models.TextChoices):

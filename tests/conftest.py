@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
-from casetracker.events import Actor
+from core.events import Actor
 from tests import builders
 from tests.pipeline.harness import RedisServer
 
@@ -23,9 +23,9 @@ def clear_cache() -> None:
     """Forget this run's cache keys and nothing else.
 
     `cache.clear()` on Redis would flush the whole db, other runs' counters with it.
-    Also forgets that a throttle found the cache down (casetracker/api/throttles.py).
+    Also forgets that a throttle found the cache down (api/throttles.py).
     """
-    from casetracker.api import throttles
+    from api import throttles
 
     throttles._cache_down_until = 0.0
     cache = caches["default"]

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casetracker.actions import record_create, record_transition, record_update, require_perm
-from casetracker.events import Actor, event_record
-from casetracker.models import Event
-from casetracker.workflow import Transition
+from core.actions import record_create, record_transition, record_update, require_perm
+from core.events import Actor, event_record
+from core.models import Event
+from core.workflow import Transition
 from parties.actions import party_set_custody
 from parties.models import Custody
 

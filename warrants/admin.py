@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from casetracker.admin import RecordAdmin
+from core.admin import RecordAdmin
 
 from . import actions
 from .models import Notice, Warrant

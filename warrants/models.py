@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from casetracker.models import Record, audited, record_triggers
-from casetracker.workflow import StatusGuard, Workflow, status_check
+from core.models import Record, audited, record_triggers
+from core.workflow import StatusGuard, Workflow, status_check
 
 from . import workflows
 

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-from casetracker.workflow import Transition as T
-from casetracker.workflow import Workflow
+from core.workflow import Transition as T
+from core.workflow import Workflow
 
 
 def red_notice_needs_issued_warrant(notice) -> None:

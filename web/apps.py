@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
-    name = "casetracker.web"
+    name = "web"
     label = "web"
     verbose_name = "Web interface"

@@ -18,10 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from casetracker.actions import VersionConflict
-from casetracker.forms import apply_errors
-from casetracker.web import records
-from casetracker.web.views import conflict_message
+from core.actions import VersionConflict
+from core.forms import apply_errors
+from web import records
+from web.views import conflict_message
 
 
 def submit(

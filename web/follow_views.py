@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from alerts.actions import subscription_follow, subscription_unfollow
 from alerts.models import Subscription
-from casetracker.web import records
+from web import records
 
 
 def following(user, record) -> bool:

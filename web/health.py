@@ -6,18 +6,19 @@ queue) and "webhooks_worker" (deliveries' queue) are true when theirs was seen
 within three intervals. A dead worker does not fail /healthz (the web process
 is fine and must stay in rotation); monitor `checks.worker` and
 `checks.webhooks_worker` separately. Nor does the cache: without it the API
-answers, unthrottled (casetracker/api/throttles.py); `checks.cache` tells.
+answers, unthrottled (api/throttles.py); `checks.cache` tells.
 """
 
 import datetime
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
-from casetracker.celery import app
+from alerts.models import WorkerHeartbeat
 
 
 def check_database() -> bool:
@@ -51,8 +52,6 @@ HEARTBEATS = {"worker": "canary", "webhooks_worker": "webhooks"}
 
 
 def last_seen() -> dict[str, datetime.datetime]:
-    from alerts.models import WorkerHeartbeat
-
     try:
         beats = WorkerHeartbeat.objects.filter(name__in=HEARTBEATS.values())
         seen = dict(beats.values_list("name", "seen_at"))

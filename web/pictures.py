@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import formats
 
-from casetracker.web import vocabulary
+from web import vocabulary
 
 WIDTH = 960
 LANE_HEIGHT = 56

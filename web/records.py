@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from alerts.models import Alert
 from cases import actions as case_actions
 from cases import selectors as case_selectors
-from casetracker.web import vocabulary
 from parties.models import Party, Position
 from parties.selectors import parties_visible_to, redact
 from warrants import actions as warrant_actions
 from warrants import selectors as warrant_selectors
+from web import vocabulary
 
 
 @dataclass(frozen=True)

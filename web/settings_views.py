@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from alerts import webhooks
 from alerts.models import WebhookDelivery, WebhookEndpoint
 from alerts.selectors import deliveries_of, webhooks_visible_to
-from casetracker.actions import VersionConflict
-from casetracker.api.keys import api_key_create, api_key_revoke, api_keys_visible_to
-from casetracker.events import Actor
-from casetracker.forms import apply_errors
-from casetracker.web.forms import ApiKeyForm, WebhookForm
-from casetracker.web.views import conflict_message
+from core.actions import VersionConflict
+from core.events import Actor
+from core.forms import apply_errors
+from core.keys import api_key_create, api_key_revoke, api_keys_visible_to
+from web.forms import ApiKeyForm, WebhookForm
+from web.views import conflict_message
 
 
 @login_required

@@ -26,18 +26,18 @@ from django.views.decorators.http import require_POST
 from alerts.models import Alert
 from cases.actions import charge_review
 from cases.selectors import charges_visible_to
-from casetracker.actions import VersionConflict
-from casetracker.events import Actor
-from casetracker.forms import apply_errors
-from casetracker.selectors import events_visible_to
-from casetracker.web import history as audit
-from casetracker.web import pictures, records, vocabulary
-from casetracker.web.forms import ReviewForm, TransitionForm, UserRolesForm
-from casetracker.workflow import InvalidTransition, Transition
+from core.actions import VersionConflict
+from core.events import Actor
+from core.forms import apply_errors
+from core.selectors import events_visible_to
+from core.workflow import InvalidTransition, Transition
 from parties.actions import party_review
 from parties.selectors import parties_visible_to
 from warrants import workflows as warrant_workflows
 from warrants.selectors import notices_visible_to, warrants_visible_to
+from web import history as audit
+from web import pictures, records, vocabulary
+from web.forms import ReviewForm, TransitionForm, UserRolesForm
 
 SEVERITIES = ["critical", "high", "normal", "info"]
 

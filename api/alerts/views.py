@@ -11,23 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.models import Case
-from cases.selectors import cases_visible_to
-from cases.serializers import CaseSummarySerializer
-from casetracker.api.authentication import actor_for
-from casetracker.api.filters import Param, ParamFilter, StrictOrderingFilter
-from casetracker.api.pagination import CursorPagination
-from casetracker.api.permissions import Authenticated
-from casetracker.api.problems import problem
-from casetracker.api.serializers import StrictModelSerializer, uuid_ref
-from casetracker.api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
-from parties.models import Party
-from parties.selectors import parties_visible_to
-from parties.serializers import PartySummarySerializer
-
-from . import selectors, webhooks
-from .actions import AlreadySubscribed, alert_transition, subscription_create, subscription_delete
-from .models import (
+from alerts import selectors, webhooks
+from alerts.actions import (
+    AlreadySubscribed,
+    alert_transition,
+    subscription_create,
+    subscription_delete,
+)
+from alerts.models import (
     Alert,
     DeliveryAttempt,
     DeliveryStatus,
@@ -36,7 +27,20 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from .workflows import ALERT
+from alerts.workflows import ALERT
+from api.authentication import actor_for
+from api.cases.serializers import CaseSummarySerializer
+from api.filters import Param, ParamFilter, StrictOrderingFilter
+from api.pagination import CursorPagination
+from api.parties.serializers import PartySummarySerializer
+from api.permissions import Authenticated
+from api.problems import problem
+from api.serializers import StrictModelSerializer, uuid_ref
+from api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from parties.models import Party
+from parties.selectors import parties_visible_to
 
 # --- alerts ----------------------------------------------------------------------------------
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from casetracker.api.serializers import (
+from api.parties.serializers import PartySummarySerializer
+from api.serializers import (
     RECORD_FIELDS,
     ReviewStateSerializer,
     StrictModelSerializer,
     WorkflowFieldsMixin,
     uuid_ref,
 )
+from cases.models import Case, Charge, Incident, Participation, Representation
 from parties.models import Party
-from parties.serializers import PartySummarySerializer
-
-from .models import Case, Charge, Incident, Participation, Representation
 
 READ_ONLY = [*RECORD_FIELDS, "status"]
 

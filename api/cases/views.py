@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import (
+from api.filters import Param, updated_after
+from api.viewsets import (
     CreateMixin,
     HistoryMixin,
     RecordViewSet,
@@ -17,11 +17,8 @@ from casetracker.api.viewsets import (
     TransitionsMixin,
     UpdateMixin,
 )
-from casetracker.events import Actor
-from parties.models import Review
-
-from . import actions, selectors, workflows
-from .models import (
+from cases import actions, selectors, workflows
+from cases.models import (
     PARTICIPATION_STATES,
     Basis,
     Case,
@@ -32,6 +29,9 @@ from .models import (
     Representation,
     Role,
 )
+from core.events import Actor
+from core.review import Review
+
 from .serializers import (
     CaseSerializer,
     ChargeSerializer,

@@ -6,15 +6,14 @@ from typing import Any
 
 from rest_framework import serializers
 
-from casetracker.api.serializers import (
+from api.serializers import (
     RECORD_FIELDS,
     ReviewStateSerializer,
     StrictModelSerializer,
     StrictSerializer,
 )
-
-from .models import Function, Party, Position
-from .selectors import redact
+from parties.models import Function, Party, Position
+from parties.selectors import redact
 
 
 def reader(serializer: serializers.Field) -> Any:

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import (
+from api.filters import Param, updated_after
+from api.viewsets import (
     CreateMixin,
     HistoryMixin,
     RecordViewSet,
     ReviewMixin,
     UpdateMixin,
 )
-from casetracker.events import Actor
+from core.events import Actor
+from core.review import Review
+from parties import actions, selectors
+from parties.models import Custody, Party, PartyKind
 
-from . import actions, selectors
-from .models import Custody, Party, PartyKind, Review
 from .serializers import PartyCreateSerializer, PartySerializer, PartyUpdateSerializer
 
 

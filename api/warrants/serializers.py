@@ -6,18 +6,17 @@ from typing import Any
 
 from rest_framework import serializers
 
-from cases.models import Case, Charge
-from cases.serializers import CaseSummarySerializer
-from casetracker.api.serializers import (
+from api.cases.serializers import CaseSummarySerializer
+from api.parties.serializers import PartySummarySerializer
+from api.serializers import (
     RECORD_FIELDS,
     StrictModelSerializer,
     WorkflowFieldsMixin,
     uuid_ref,
 )
+from cases.models import Case, Charge
 from parties.models import Party
-from parties.serializers import PartySummarySerializer
-
-from .models import Notice, Warrant
+from warrants.models import Notice, Warrant
 
 READ_ONLY = [*RECORD_FIELDS, "status"]
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from casetracker.api.filters import Param, updated_after
-from casetracker.api.viewsets import (
+from api.filters import Param, updated_after
+from api.viewsets import (
     CreateMixin,
     HistoryMixin,
     RecordViewSet,
     TransitionsMixin,
     UpdateMixin,
 )
-from casetracker.events import Actor
+from core.events import Actor
+from warrants import actions, selectors, workflows
+from warrants.models import Notice, NoticeKind, Warrant, WarrantKind
 
-from . import actions, selectors, workflows
-from .models import Notice, NoticeKind, Warrant, WarrantKind
 from .serializers import (
     NoticeSerializer,
     NoticeUpdateSerializer,

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case
-from casetracker.models import Event
+from core.models import Event
 from parties.models import Party
 from tests import builders
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from casetracker.api.keys import api_key_create
+from core.keys import api_key_create
 from tests.conftest import clear_cache
 
 

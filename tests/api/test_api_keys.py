@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from casetracker.api.keys import ApiKey, api_key_create, hash_key
+from core.keys import ApiKey, api_key_create, hash_key
 from tests.api.conftest import client_for
 
 

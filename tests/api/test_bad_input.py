@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from casetracker.models import Event
+from core.models import Event
 from warrants.models import Warrant
 
 PROBLEM = "application/problem+json"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casetracker.api.keys import api_key_create
+from core.keys import api_key_create
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCKS = re.findall(r"```(sh|python)\n(.*?)```", DOC.read_text(), flags=re.S)

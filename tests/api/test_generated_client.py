@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from casetracker.api.keys import api_key_create
+from core.keys import api_key_create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

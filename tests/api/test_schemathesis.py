@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from casetracker.api.keys import api_key_create
+from core.keys import api_key_create
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 # Bounded: schema examples plus a few generated cases per operation (no exhaustive coverage

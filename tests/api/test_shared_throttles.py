@@ -18,9 +18,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import override_settings
 
-from casetracker.api import throttles
-from casetracker.api.keys import api_key_create
-from casetracker.api.throttles import ApiKeyThrottle, UserThrottle
+from api import throttles
+from api.throttles import ApiKeyThrottle, UserThrottle
+from core.keys import api_key_create
 from tests.conftest import TEST_CACHE_KEY_PREFIX, clear_cache, make_user
 
 from .conftest import client_for
@@ -41,7 +41,7 @@ def run_elsewhere(env: dict[str, str], *args: str) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "casetracker.settings", **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         cwd=django_settings.BASE_DIR,
     )
 
@@ -99,13 +99,13 @@ def test_with_redis_unreachable_a_throttle_lets_requests_through_and_warns_once(
     started = time.monotonic()
     with (
         override_settings(CACHES=down),
-        caplog.at_level(logging.WARNING, logger="casetracker.api.throttles"),
+        caplog.at_level(logging.WARNING, logger="api.throttles"),
     ):
         codes = [api.get("/api/v1/cases/").status_code for _ in range(10)]
     assert codes == [200] * 10  # over the limit of 3, but nothing can count
     # Short socket timeouts, and the cache is left alone for a while after a failure.
     assert time.monotonic() - started < 5
-    [warning] = [r for r in caplog.records if r.name == "casetracker.api.throttles"]
+    [warning] = [r for r in caplog.records if r.name == "api.throttles"]
     assert warning.levelno == logging.WARNING
     assert "cache unreachable" in warning.getMessage()
 
@@ -142,7 +142,7 @@ def test_by_default_the_cache_is_the_local_redis_next_to_the_broker_with_a_prefi
         capture_output=True,
         text=True,
         timeout=60,
-        env={**env, "DJANGO_SETTINGS_MODULE": "casetracker.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         cwd=django_settings.BASE_DIR,
     )
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from alerts.actions import subscription_follow
 from alerts.flags import Finding, raise_for_finding
 from alerts.models import Notification, Subscription
-from casetracker.api.keys import api_key_create
+from core.keys import api_key_create
 from tests.api.conftest import SECRET_ALIAS, SECRET_NAME, SECRET_ORIGINAL, client_for
 
 pytestmark = pytest.mark.django_db

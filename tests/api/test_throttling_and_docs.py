@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.settings import api_settings
 
-from casetracker.api.throttles import ApiKeyThrottle, UserThrottle
+from api.throttles import ApiKeyThrottle, UserThrottle
 
 
 @pytest.fixture

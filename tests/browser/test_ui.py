@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from alerts.actions import alert_transition
 from alerts.models import Alert
 from cases.models import Case, Charge, Participation, Representation
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.events import Actor
+from core.models import Event
 from parties.actions import party_create
 from parties.models import Party
 from tests.browser.conftest import AXE, screenshot

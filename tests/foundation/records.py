@@ -24,8 +24,8 @@ from cases.actions import (
     representation_transition,
 )
 from cases.models import PARTICIPATION_WORKFLOWS, Case, Charge, Participation, Representation
-from casetracker.events import Actor
-from casetracker.workflow import Workflow
+from core.events import Actor
+from core.workflow import Workflow
 from tests import builders
 from warrants.actions import notice_transition, warrant_transition
 from warrants.models import Notice, Warrant

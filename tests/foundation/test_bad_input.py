@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from cases.actions import case_update, participation_create, representation_create
-from casetracker.workflow import InvalidTransition
+from core.workflow import InvalidTransition
 from tests import builders
 from warrants.actions import notice_create, warrant_transition
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from casetracker.models import Event
-from casetracker.workflow import InvalidTransition
+from core.models import Event
+from core.workflow import InvalidTransition
 from parties.models import Party
 from tests import builders
 from warrants.actions import warrant_transition

@@ -48,7 +48,7 @@ def test_workers_and_beat_run_the_procfile_command_unchanged(compose, name):
 
 
 def test_webhook_deliveries_go_to_the_queue_the_webhooks_process_consumes():
-    from casetracker.celery import app
+    from config.celery import app
 
     def option(command: list[str], name: str) -> str | None:
         """The option's value as the shell (honcho) or compose expands `${VAR:-default}`."""

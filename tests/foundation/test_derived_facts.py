@@ -2,9 +2,9 @@
 
 import pytest
 
-from casetracker.management.commands.workflow_docs import FOLLOW_UPS
-from casetracker.models import Event
-from casetracker.workflow import InvalidTransition
+from core.management.commands.workflow_docs import FOLLOW_UPS
+from core.models import Event
+from core.workflow import InvalidTransition
 from parties.models import Party
 from tests import builders
 from warrants.actions import warrant_transition

@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from casetracker.management.commands import workflow_docs
-from casetracker.workflow import StatusGuard
+from core.management.commands import workflow_docs
+from core.workflow import StatusGuard
 
 from .records import FLOWS
 

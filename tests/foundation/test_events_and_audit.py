@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from casetracker.audit import audit_context
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.audit import audit_context
+from core.events import Actor
+from core.models import Event
 from parties.models import Party
 from tests import builders
 from warrants.actions import warrant_transition, warrant_update

@@ -51,7 +51,7 @@ def fresh_database_url():
 # real management command, as `make run` calls it.
 STEPS = """
 import os, django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.core.management import call_command
 for step in [
@@ -61,7 +61,7 @@ for step in [
     print("== " + " ".join(step), flush=True)
     call_command(*step)
 from cases.models import Case
-from casetracker.models import Event
+from core.models import Event
 from django.contrib.auth.models import User
 print("== counts")
 print(Case.objects.count(), Event.objects.count() > 0, User.objects.count())

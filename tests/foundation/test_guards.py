@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from casetracker.models import Event
+from core.models import Event
 from tests import builders
 from warrants.actions import notice_create, notice_transition, warrant_transition
 

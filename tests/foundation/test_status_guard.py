@@ -7,7 +7,7 @@ participations per role included.
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from casetracker.models import Event
+from core.models import Event
 from warrants.models import Warrant
 
 from .records import FLOWS, Flow

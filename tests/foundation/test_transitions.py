@@ -5,8 +5,8 @@ Generated from the workflow tables: one case per (workflow, status, transition).
 
 import pytest
 
-from casetracker.models import Event
-from casetracker.workflow import InvalidTransition
+from core.models import Event
+from core.workflow import InvalidTransition
 
 from .records import FLOWS, Flow
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from casetracker.actions import VersionConflict
-from casetracker.models import Event
+from core.actions import VersionConflict
+from core.models import Event
 from tests import builders
 from warrants.actions import warrant_transition, warrant_update
 from warrants.models import Warrant

@@ -6,7 +6,7 @@ Mounted under a web path and an API path to show both channels.
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from casetracker.events import Actor
+from core.events import Actor
 from warrants.actions import warrant_transition
 
 

@@ -17,8 +17,8 @@ from django.apps import apps
 from django.db import connection
 
 from alerts.models import AlertRule
-from casetracker.celery import app
-from casetracker.roles import sync_roles
+from config.celery import app
+from core.roles import sync_roles
 
 from .harness import Receiver, RedisServer, Worker, wait_for
 
@@ -62,13 +62,13 @@ def mail_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def broker(redis_server: RedisServer, settings, monkeypatch) -> Iterator[RedisServer]:
     """This process kicks tasks to the throwaway Redis (and only there)."""
-    from casetracker import outbox
+    from core import kicks
 
     settings.OUTBOX_KICKS = True
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url)
     assert app.conf.broker_write_url == redis_server.url
-    outbox._broker_down_until = 0.0
+    kicks._broker_down_until = 0.0
     with app.connection_for_write() as conn:
         channel: Any = conn.default_channel
         channel.client.flushdb()

@@ -95,7 +95,7 @@ class RedisServer:
 
 
 class Worker:
-    """A real `celery -A casetracker worker` subprocess (embedded beat unless beat=False).
+    """A real `celery -A config worker` subprocess (embedded beat unless beat=False).
 
     By default one worker consumes both queues; the Procfile's topology (a prefork worker
     for the default queue, a thread-pool worker for webhook deliveries) is two Workers.

@@ -5,9 +5,9 @@ from rest_framework.test import APIClient
 
 from alerts.models import Alert, WebhookDelivery, WebhookEndpoint
 from alerts.webhooks import endpoint_create
-from casetracker.api.keys import api_key_create
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.events import Actor
+from core.keys import api_key_create
+from core.models import Event
 from tests.conftest import clear_cache
 
 pytestmark = pytest.mark.django_db

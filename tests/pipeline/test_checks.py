@@ -14,8 +14,8 @@ from alerts.actions import alert_transition
 from alerts.checks import check_run, run_checks
 from alerts.models import Alert
 from cases.actions import case_transition
-from casetracker.actions import record_update
-from casetracker.models import Event
+from core.actions import record_update
+from core.models import Event
 from parties.actions import party_set_custody
 from parties.models import Position
 from tests import builders

@@ -6,7 +6,7 @@ import pytest
 
 from alerts.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from alerts.webhooks import delivery_redeliver, endpoint_create, endpoint_update
-from casetracker.events import Actor
+from core.events import Actor
 from tests import builders
 from tests.conftest import make_user
 from warrants.actions import warrant_transition

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from alerts.models import Alert, DeliveryStatus, EventReceipt, Subscription, WebhookDelivery
 from alerts.webhooks import endpoint_create
 from cases.actions import case_transition
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.events import Actor
+from core.models import Event
 from tests import builders
 from tests.conftest import clear_cache, make_user
 from warrants.actions import notice_transition, warrant_transition

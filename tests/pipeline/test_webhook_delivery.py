@@ -12,8 +12,8 @@ from alerts import targets
 from alerts.flags import Finding, raise_for_finding
 from alerts.models import Subscription, WebhookDelivery, WebhookEndpoint
 from alerts.webhooks import deliver, endpoint_create, endpoint_rotate_secret
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.events import Actor
+from core.models import Event
 from tests.conftest import make_user
 
 from .harness import Receiver

@@ -4,7 +4,7 @@ import pytest
 
 from alerts.actions import subscription_create, subscription_follow
 from alerts.models import Subscription
-from casetracker.events import Actor
+from core.events import Actor
 from tests import builders
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,14 @@ from django.urls import reverse
 
 from cases.actions import charge_review, participation_create, representation_create
 from cases.models import Charge, Incident, Participation, Representation
-from casetracker.events import Actor
-from casetracker.models import Event
-from casetracker.web.history import last_change
+from core.events import Actor
+from core.models import Event
 from parties.actions import party_create, party_update
 from parties.models import Party, Position
 from tests import builders
 from warrants.actions import notice_update, warrant_transition, warrant_update
 from warrants.models import Notice, Warrant
+from web.history import last_change
 
 CONFLICT = "This record was changed by"
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries.fields import CountryField
 
-from casetracker.web import records
 from tests import builders
 from warrants.actions import warrant_transition
+from web import records
 
 DOMAIN_APPS = ("cases", "parties", "warrants", "alerts")
 

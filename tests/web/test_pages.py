@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Alert
-from casetracker.events import Actor
-from casetracker.models import Event
+from core.events import Actor
+from core.models import Event
 from parties.actions import party_create
 from tests import builders
 from warrants.actions import warrant_transition

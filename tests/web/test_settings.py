@@ -5,8 +5,8 @@ import re
 from django.urls import reverse
 
 from alerts.models import Subscription, WebhookDelivery, WebhookEndpoint
-from casetracker.api.keys import ApiKey, api_key_check
-from casetracker.models import Event
+from core.keys import ApiKey, api_key_check
+from core.models import Event
 
 
 def test_a_new_api_key_is_shown_once_and_works(client, staff):

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Severity
-from .workflows import ALERT
+from alerts.models import Severity
+from alerts.workflows import ALERT
 
 
 class AlertFilterForm(forms.Form):

@@ -10,15 +10,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casetracker.events import Actor
-from casetracker.web import records, vocabulary
-from casetracker.web.views import safe_next
-from casetracker.workflow import InvalidTransition
+from alerts.actions import (
+    AlreadySubscribed,
+    alert_transition,
+    subscription_create,
+    subscription_delete,
+)
+from alerts.models import Severity, Subscription
+from alerts.selectors import subscriptions_of
+from core.events import Actor
+from core.workflow import InvalidTransition
+from web import records, vocabulary
+from web.views import safe_next
 
-from .actions import AlreadySubscribed, alert_transition, subscription_create, subscription_delete
 from .forms import AlertFilterForm, FollowSeverityForm
-from .models import Severity, Subscription
-from .selectors import subscriptions_of
 
 PAGE_SIZE = 30
 

@@ -4,13 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casetracker.web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
-from parties.forms import PartyChoiceField
+from cases.models import Case, Charge, Incident, Participation, Representation, Role
+from cases.selectors import participations_visible_to
 from parties.models import Party, PartyKind
 from parties.selectors import parties_to_choose, redact
-
-from .models import Case, Charge, Incident, Participation, Representation, Role
-from .selectors import participations_visible_to
+from web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
+from web.parties.forms import PartyChoiceField
 
 
 class CaseForm(forms.ModelForm):

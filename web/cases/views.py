@@ -11,18 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from casetracker.actions import VersionConflict
-from casetracker.events import Actor
-from casetracker.forms import apply_errors
-from casetracker.selectors import events_visible_to
-from casetracker.web import pictures, records
-from casetracker.web.editing import save_page
-from casetracker.web.follow_views import following
-from casetracker.web.views import by_severity, conflict_message, transition_forms
-from warrants.selectors import notices_visible_to, warrants_visible_to
-
-from . import selectors, workflows
-from .actions import (
+from cases import selectors, workflows
+from cases.actions import (
     case_create,
     case_update,
     charge_create,
@@ -33,6 +23,17 @@ from .actions import (
     representation_create,
     representation_update,
 )
+from cases.models import Case, Charge, Incident, Participation, Representation, Role
+from core.actions import VersionConflict
+from core.events import Actor
+from core.forms import apply_errors
+from core.selectors import events_visible_to
+from warrants.selectors import notices_visible_to, warrants_visible_to
+from web import pictures, records
+from web.editing import save_page
+from web.follow_views import following
+from web.views import by_severity, conflict_message, transition_forms
+
 from .forms import (
     CaseFilterForm,
     CaseForm,
@@ -41,7 +42,6 @@ from .forms import (
     ParticipationForm,
     RepresentationForm,
 )
-from .models import Case, Charge, Incident, Participation, Representation, Role
 
 PAGE_SIZE = 20
 

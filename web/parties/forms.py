@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.web.forms import DATE_INPUT, CodesField, EndsAfterStart, LinesField, RecordForm
-
-from .models import Party, PartyKind, Position
-from .selectors import redact
+from parties.models import Party, PartyKind, Position
+from parties.selectors import redact
+from web.forms import DATE_INPUT, CodesField, EndsAfterStart, LinesField, RecordForm
 
 
 class PartySearchForm(forms.Form):

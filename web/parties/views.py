@@ -11,16 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.selectors import charges_visible_to, participations_visible_to
-from casetracker.events import Actor
-from casetracker.web.editing import save_page
-from casetracker.web.follow_views import following
-from casetracker.web.views import transition_forms
+from core.events import Actor
+from parties.actions import party_create, party_update_with_positions
+from parties.models import Position
+from parties.selectors import can_see_protected, parties_visible_to, party_search, redact
 from warrants.selectors import notices_visible_to, warrants_visible_to
+from web.editing import save_page
+from web.follow_views import following
+from web.views import transition_forms
 
-from .actions import party_create, party_update_with_positions
 from .forms import PartyForm, PartySearchForm, PositionFormSet
-from .models import Position
-from .selectors import can_see_protected, parties_visible_to, party_search, redact
 
 PAGE_SIZE = 25
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from casetracker.web import records, vocabulary
+from web import records, vocabulary
 
 register = template.Library()
 

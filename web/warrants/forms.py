@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Charge
 from cases.selectors import cases_visible_to, charges_visible_to
-from casetracker.web import records
-from casetracker.web.forms import DATE_INPUT, RecordForm, offer
-from parties.forms import PartyChoiceField
 from parties.models import Party, PartyKind
 from parties.selectors import parties_to_choose
-
-from .models import Notice, Warrant
-from .selectors import warrants_visible_to
+from warrants.models import Notice, Warrant
+from warrants.selectors import warrants_visible_to
+from web import records
+from web.forms import DATE_INPUT, RecordForm, offer
+from web.parties.forms import PartyChoiceField
 
 
 class StatusFilterForm(forms.Form):

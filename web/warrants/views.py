@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.selectors import cases_visible_to
-from casetracker.events import Actor
-from casetracker.selectors import events_visible_to
-from casetracker.web import records
-from casetracker.web.editing import save_page
-from casetracker.web.views import transition_forms
+from core.events import Actor
+from core.selectors import events_visible_to
+from warrants import workflows
+from warrants.actions import notice_create, notice_update, warrant_create, warrant_update
+from warrants.models import NoticeKind, WarrantKind
+from warrants.selectors import notices_visible_to, warrants_visible_to
+from web import records
+from web.editing import save_page
+from web.views import transition_forms
 
-from . import workflows
-from .actions import notice_create, notice_update, warrant_create, warrant_update
 from .forms import NoticeForm, StatusFilterForm, WarrantForm
-from .models import NoticeKind, WarrantKind
-from .selectors import notices_visible_to, warrants_visible_to
 
 PAGE_SIZE = 25
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
-from casetracker.roles import ROLES
+from core.roles import ROLES
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from casetracker.api.keys import Scope, api_key_create
+from core.keys import Scope, api_key_create
 
 
 class Command(BaseCommand):

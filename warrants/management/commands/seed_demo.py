@@ -17,8 +17,8 @@ from django.db import transaction
 
 from cases import actions as cases
 from cases.models import Case
-from casetracker.audit import audit_context
-from casetracker.events import Actor
+from core.audit import audit_context
+from core.events import Actor
 from parties.actions import party_create
 from warrants import actions as warrants
 

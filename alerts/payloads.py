@@ -1,0 +1,110 @@
+"""Events as every reader sees them (domain.md §3): the API's feed and history, and the
+bodies of webhook deliveries. `data` is redacted for the reader: protected identities stay
+hidden from whoever may not see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from core.models import Event
+from parties.models import Party
+from parties.selectors import can_see_protected
+
+RESOURCE_PATHS = {
+    "case": "cases",
+    "party": "parties",
+    "participation": "participations",
+    "representation": "representations",
+    "charge": "charges",
+    "warrant": "warrants",
+    "notice": "notices",
+}
+PARTY_IDENTITY = {"name_original": "", "aliases": [], "birth_date": ""}
+
+
+def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str]:
+    """Protected parties (id → pseudonym) among these events that `user` may not see.
+
+    Uses the party's protection *now*: a party protected after an event was
+    recorded is redacted in that older event too.
+    """
+    if can_see_protected(user):
+        return {}
+    ids = {e.subject_id for e in events if e.resource == "party"}
+    if not ids:
+        return {}
+    rows = Party.objects.filter(pk__in=ids, protected=True).values_list("pk", "pseudonym")
+    return {str(pk): pseudonym for pk, pseudonym in rows}
+
+
+def redacted_data(event: Event, hidden: dict[str, str]) -> dict[str, Any]:
+    data = dict(event.data)
+    if event.resource == "party" and (data.get("protected") or str(event.subject_id) in hidden):
+        pseudonym = hidden.get(str(event.subject_id)) or data.get("pseudonym") or "Protected party"
+        data.update(PARTY_IDENTITY, name=pseudonym, pseudonym=pseudonym, protected=True)
+    return data
+
+
+class ActorSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="actor_kind", help_text="user, api_key or system.")
+    name = serializers.CharField(source="actor_name", help_text="Name of the user, key or process.")
+
+
+class SubjectSerializer(serializers.Serializer):
+    resource = serializers.CharField(help_text="Kind of record, e.g. warrant.")
+    id = serializers.UUIDField(source="subject_id", help_text="The record's id.")
+    url = serializers.SerializerMethodField(help_text="The record's API path.")
+
+    def get_url(self, event: Event) -> str:
+        return f"/api/v1/{RESOURCE_PATHS.get(event.resource, event.resource)}/{event.subject_id}/"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One recorded change. `data` is the record after the change, redacted for the reader."""
+
+    actor = ActorSerializer(source="*", read_only=True, help_text="Who made the change.")
+    subject = SubjectSerializer(source="*", read_only=True, help_text="The record changed.")
+    case = serializers.UUIDField(source="case_id", allow_null=True, help_text="The case, if any.")
+    data = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="The record after the change (redacted)."
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "seq",
+            "type",
+            "occurred_at",
+            "effective_date",
+            "actor",
+            "subject",
+            "case",
+            "transition",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField())
+    def get_data(self, event: Event) -> dict[str, Any]:
+        return redacted_data(event, self.context.get("hidden_parties", {}))
+
+    @staticmethod
+    def context_for(events: list[Event], request: Request) -> dict[str, Any]:
+        return {"request": request, "hidden_parties": hidden_parties(events, request.user)}
+
+
+def event_json(event: Event, user: Any) -> dict[str, Any]:
+    """The event exactly as the API's feed shows it to `user` (protected identities redacted)."""
+    context = {"hidden_parties": hidden_parties([event], user)}
+    data: Any = EventSerializer(event, context=context).data
+    return data
