@@ -42,6 +42,7 @@ run: demo
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 typecheck: setup

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -92,17 +91,7 @@ def allowed_transitions_for(record: Any, request: Any) -> list[str]:
     """Transitions the caller may perform now: by status, role, key scope and guards."""
     if request is None or read_only_key(request):
         return []
-    workflow = record.workflow
-    if workflow.permission and not request.user.has_perm(workflow.permission):
-        return []
-    allowed = []
-    for transition in workflow.allowed_from(record.status):
-        try:
-            transition.check_guards(record)
-        except DjangoValidationError:
-            continue
-        allowed.append(transition.name)
-    return allowed
+    return [t.name for t in record.workflow.allowed_for(record, request.user)]
 
 
 class WorkflowFieldsMixin(serializers.Serializer):

@@ -132,10 +132,7 @@ class RecordAdmin(admin.ModelAdmin):
     def allowed_transitions(self, request: HttpRequest, obj: Any) -> list[Transition]:
         if self.transition_action is None or obj is None:
             return []
-        workflow = obj.workflow
-        if workflow.permission and not request.user.has_perm(workflow.permission):
-            return []
-        return workflow.allowed_from(obj.status)
+        return obj.workflow.allowed_for(obj, request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         opts = self.model._meta

@@ -96,6 +96,23 @@ class Workflow:
     def allowed_from(self, status: str) -> list[Transition]:
         return [t for t in self.transitions.values() if status in t.sources]
 
+    def allowed_for(self, record: Any, user: Any) -> list[Transition]:
+        """The transitions `user` may perform on `record` now: by status, permission and guards.
+
+        The one rule every surface offers from (API `allowed_transitions`, the web's
+        buttons, the admin's); the transition action checks the same again under lock.
+        """
+        if self.permission and not user.has_perm(self.permission):
+            return []
+        offered = []
+        for transition in self.allowed_from(record.status):
+            try:
+                transition.check_guards(record)
+            except ValidationError:
+                continue
+            offered.append(transition)
+        return offered
+
     def edges(self) -> set[tuple[str, str]]:
         return {(s, t.target) for t in self.transitions.values() for s in t.sources}
 

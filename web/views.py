@@ -52,11 +52,8 @@ def by_severity(alerts):
 
 
 def allowed_moves(record, user) -> list[Transition]:
-    """The transitions `user` may perform on `record` now (none without the permission)."""
-    workflow = record.workflow
-    if not user.has_perm(workflow.permission):
-        return []
-    return workflow.allowed_from(record.status)
+    """The transitions `user` may perform on `record` now (`Workflow.allowed_for`)."""
+    return record.workflow.allowed_for(record, user)
 
 
 def transition_forms(record, user, next_url: str = "") -> list[tuple[Transition, TransitionForm]]:

@@ -35,7 +35,7 @@ from api.pagination import CursorPagination
 from api.parties.serializers import PartySummarySerializer
 from api.permissions import Authenticated
 from api.problems import problem
-from api.serializers import StrictModelSerializer, uuid_ref
+from api.serializers import StrictModelSerializer, allowed_transitions_for, uuid_ref
 from api.viewsets import UUID_PATTERN, RecordViewSet, TransitionsMixin
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -91,10 +91,7 @@ class AlertSerializer(StrictModelSerializer):
         return {"resource": alert.subject_resource, "id": str(alert.subject_id)}
 
     def get_allowed_transitions(self, alert: Alert) -> list[str]:
-        request = self.context.get("request")
-        if not (request and request.user.has_perm(ALERT.permission)):
-            return []
-        return [t.name for t in ALERT.allowed_from(alert.status)]
+        return allowed_transitions_for(alert, self.context.get("request"))
 
 
 class AlertViewSet(TransitionsMixin, RecordViewSet):

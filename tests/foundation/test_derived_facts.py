@@ -2,12 +2,12 @@
 
 import pytest
 
-from core.management.commands.workflow_docs import FOLLOW_UPS
 from core.models import Event
 from core.workflow import InvalidTransition
 from parties.models import Party
 from tests import builders
 from warrants.actions import warrant_transition
+from web.management.commands.workflow_docs import FOLLOW_UPS
 
 
 @pytest.fixture

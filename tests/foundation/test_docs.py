@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from core.management.commands import workflow_docs
 from core.workflow import StatusGuard
+from web.management.commands import workflow_docs
 
 from .records import FLOWS
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +28,6 @@ from .forms import AlertFilterForm, FollowSeverityForm
 PAGE_SIZE = 30
 
 
-def _may_move(user) -> bool:
-    return user.has_perm("alerts.change_alert")
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     alerts = records.RESOURCES["alert"].visible(request.user).select_related("resolved_by")
@@ -51,7 +47,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/inbox.html",
-        {"form": form, "page": page, "may_move": _may_move(request.user)},
+        {"form": form, "page": page},
     )
 
 
@@ -63,8 +59,6 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     With htmx the row comes back in place, an error shown inside it; otherwise the
     inbox again with a message.
     """
-    if not _may_move(request.user):
-        raise PermissionDenied
     alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
     note = request.POST.get("note", "").strip()
     error = ""
@@ -77,13 +71,14 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     except ValidationError as refused:
         error = " ".join(refused.messages)
     if getattr(request, "htmx", False):
-        row = {"alert": alert, "may_move": True, "swapped": True, "error": error}
+        row = {"alert": alert, "swapped": True, "error": error}
         if error:
             alert.refresh_from_db()  # it may have moved meanwhile: show it as it is now
             # The note typed is not lost: back in the form, or shown to copy if the form is gone.
-            move = alert.workflow.transitions.get(transition)
-            offered = move is not None and alert.status in move.sources
-            row |= {"note": note, "failed": transition, "note_not_saved": not offered}
+            offered = transition in {
+                m.name for m in alert.workflow.allowed_for(alert, request.user)
+            }
+            row |= {"note": note, "failed": transition, "note_not_saved": transition not in offered}
         return render(request, "alerts/_row.html", row)
     if error:
         messages.error(request, error)

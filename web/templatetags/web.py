@@ -37,6 +37,12 @@ def party_name(context, party) -> str:
 
 
 @register.filter
+def offered(record, user) -> list:
+    """The transitions `user` may perform on `record` now (`Workflow.allowed_for`)."""
+    return record.workflow.allowed_for(record, user)
+
+
+@register.filter
 def url_of(record) -> str:
     return records.url_of(record)
 
