@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.events import type_matches
 from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
 
@@ -168,11 +169,7 @@ class AlertRule(models.Model):
         return f"{self.event_type} {self.match or ''} → {self.severity}"
 
     def matches(self, event_type: str, data: dict) -> bool:
-        pattern = self.event_type
-        if pattern.endswith("*"):
-            if not event_type.startswith(pattern[:-1]):
-                return False
-        elif pattern != event_type:
+        if not type_matches(self.event_type, event_type):
             return False
         return all(data.get(key) == value for key, value in (self.match or {}).items())
 
@@ -381,10 +378,7 @@ class WebhookEndpoint(Record):
         return self.url
 
     def wants(self, event_type: str) -> bool:
-        return any(
-            event_type.startswith(p[:-1]) if p.endswith("*") else event_type == p
-            for p in self.event_types
-        )
+        return any(type_matches(pattern, event_type) for pattern in self.event_types)
 
 
 class WebhookDelivery(models.Model):

@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
 from alerts.payloads import RESOURCE_PATHS, EventSerializer
+from core.events import types_q
 from core.selectors import feed_events_visible_to
 
 from .filters import Param, ParamFilter
@@ -30,15 +31,7 @@ class EventPageSerializer(serializers.Serializer):
 
 def filter_types(queryset, values: list[str], request: Request):
     """`warrant.issued` exact, `warrant.*` any type starting `warrant.`."""
-    from django.db.models import Q
-
-    condition = Q()
-    for value in values:
-        if value.endswith("*"):
-            condition |= Q(type__startswith=value[:-1])
-        else:
-            condition |= Q(type=value)
-    return queryset.filter(condition)
+    return queryset.filter(types_q(values))
 
 
 class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -49,6 +49,25 @@ class Actor:
         return pghistory.context(actor=self.name, actor_kind=self.kind)
 
 
+def type_matches(pattern: str, event_type: str) -> bool:
+    """Event type patterns (rules, webhooks, the feed's filter): `warrant.issued` exactly,
+    `warrant.*` any type starting `warrant.`."""
+    if pattern.endswith("*"):
+        return event_type.startswith(pattern[:-1])
+    return event_type == pattern
+
+
+def types_q(patterns: list[str], field: str = "type") -> models.Q:
+    """`type_matches` for a queryset: events whose type matches any of `patterns`."""
+    condition = models.Q()
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            condition |= models.Q(**{f"{field}__startswith": pattern[:-1]})
+        else:
+            condition |= models.Q(**{field: pattern})
+    return condition
+
+
 class SnapshotEncoder(DjangoJSONEncoder):
     def default(self, o: Any) -> Any:
         if isinstance(o, Country):

@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alerts.models import Alert
+from alerts.selectors import alerts_visible_to
 from cases import actions as case_actions
 from cases import selectors as case_selectors
 from parties.models import Party, Position
@@ -33,12 +33,6 @@ class Resource:
     transition: Callable[..., Any] | None = None
     """Named action moving one record: called with id_kwarg=<id>, transition, actor, ..."""
     id_kwarg: str = ""
-
-
-def _alerts_visible_to(user) -> QuerySet[Alert]:
-    if not (user and user.has_perm("alerts.view_alert")):
-        return Alert.objects.none()
-    return Alert.objects.select_related("case")
 
 
 def _positions_visible_to(user) -> QuerySet[Position]:
@@ -87,7 +81,7 @@ RESOURCES: dict[str, Resource] = {
             warrant_actions.notice_transition,
             "notice_id",
         ),
-        Resource("alert", _alerts_visible_to),
+        Resource("alert", alerts_visible_to),
     ]
 }
 

@@ -75,9 +75,7 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
         if error:
             alert.refresh_from_db()  # it may have moved meanwhile: show it as it is now
             # The note typed is not lost: back in the form, or shown to copy if the form is gone.
-            offered = transition in {
-                m.name for m in alert.workflow.allowed_for(alert, request.user)
-            }
+            offered = {m.name for m in alert.workflow.allowed_for(alert, request.user)}
             row |= {"note": note, "failed": transition, "note_not_saved": transition not in offered}
         return render(request, "alerts/_row.html", row)
     if error:
