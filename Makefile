@@ -5,13 +5,25 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
+.PHONY: run test lock setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
 
-$(VENV)/.installed: requirements.lock
+# Development installs the runtime set and the dev group (requirements-dev.lock); the
+# production image installs requirements.lock alone (Dockerfile).
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
+
+# Re-pin both locks from pyproject.toml (keeps current pins where they still fit;
+# `make lock UPGRADE=1` takes the newest). The runtime lock is resolved inside the
+# dev lock, so both pin the same version of every shared package.
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --group dev --python-version 3.11 --quiet \
+	    --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet \
+	    --custom-compile-command "make lock" -c requirements-dev.lock -o requirements.lock
 
 setup: $(VENV)/.installed
 

@@ -100,7 +100,7 @@ def test_app_services_wait_for_their_backing_services_and_migrations(compose, na
 
 
 def test_compose_settings_are_ones_the_settings_module_reads(compose):
-    source = (ROOT / "casetracker" / "settings.py").read_text()
+    source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
     for name in APP_SERVICES:
         assert set(compose["services"][name]["environment"]) <= read
