@@ -118,7 +118,7 @@ class Worker:
         args = [
             str(PYTHON_BIN / "celery"),
             "-A",
-            "casetracker",
+            "config",
             "worker",
             "--loglevel",
             self.env.get("CELERY_WORKER_LOGLEVEL", "INFO"),
