@@ -28,14 +28,15 @@ RESOURCE_PATHS = {
 PARTY_IDENTITY = {"name_original": "", "aliases": [], "birth_date": ""}
 
 
-def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str]:
-    """Protected parties (id → pseudonym) among these events that `user` may not see.
+def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str] | None:
+    """Protected parties (id → pseudonym) among these events that `user` may not see;
+    None when `user` may see every protected identity (nothing is redacted for them).
 
     Uses the party's protection *now*: a party protected after an event was
     recorded is redacted in that older event too.
     """
     if can_see_protected(user):
-        return {}
+        return None
     ids = {e.subject_id for e in events if e.resource == "party"}
     if not ids:
         return {}
@@ -43,8 +44,11 @@ def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str]:
     return {str(pk): pseudonym for pk, pseudonym in rows}
 
 
-def redacted_data(event: Event, hidden: dict[str, str]) -> dict[str, Any]:
+def redacted_data(event: Event, hidden: dict[str, str] | None) -> dict[str, Any]:
+    """`data` as the reader may see it; `hidden` from `hidden_parties` (None: sees all)."""
     data = dict(event.data)
+    if hidden is None:
+        return data
     if event.resource == "party" and (data.get("protected") or str(event.subject_id) in hidden):
         pseudonym = hidden.get(str(event.subject_id)) or data.get("pseudonym") or "Protected party"
         data.update(PARTY_IDENTITY, name=pseudonym, pseudonym=pseudonym, protected=True)
@@ -96,6 +100,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField())
     def get_data(self, event: Event) -> dict[str, Any]:
+        # Without a reader in the context, redact as for one who may see nothing protected.
         return redacted_data(event, self.context.get("hidden_parties", {}))
 
     @staticmethod

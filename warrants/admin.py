@@ -4,6 +4,7 @@ from core.admin import RecordAdmin
 
 from . import actions
 from .models import Notice, Warrant
+from .selectors import shown_immunity_risk
 
 
 @admin.register(Warrant)
@@ -18,10 +19,15 @@ class WarrantAdmin(RecordAdmin):
 
     @admin.display(boolean=True, description="immunity risk")
     def immunity_risk(self, obj):
-        return obj.immunity_risk
+        # As the reader may see it: unknown for a protected subject to who may not see them.
+        return getattr(obj, "shown_immunity_risk", None)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("subject__positions")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(shown_immunity_risk=shown_immunity_risk(request.user))
+        )
 
 
 @admin.register(Notice)

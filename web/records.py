@@ -19,7 +19,7 @@ from alerts.selectors import alerts_visible_to
 from cases import actions as case_actions
 from cases import selectors as case_selectors
 from parties.models import Party, Position
-from parties.selectors import parties_visible_to, redact
+from parties.selectors import can_see_protected, parties_visible_to, redact
 from warrants import actions as warrant_actions
 from warrants import selectors as warrant_selectors
 from web import vocabulary
@@ -36,7 +36,14 @@ class Resource:
 
 
 def _positions_visible_to(user) -> QuerySet[Position]:
-    return Position.objects.filter(party__in=parties_visible_to(user)).select_related("party")
+    """Positions of the parties `user` may read, but none of a protected party's unless `user`
+    may see protected identities: a position names who the person is (and the immunity it
+    carried), so to everyone else it does not exist (404), like the positions the party's own
+    page leaves out."""
+    positions = Position.objects.filter(party__in=parties_visible_to(user))
+    if not can_see_protected(user):
+        positions = positions.filter(party__protected=False)
+    return positions.select_related("party")
 
 
 RESOURCES: dict[str, Resource] = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from api.cases.serializers import CaseSummarySerializer
@@ -48,8 +46,13 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
     subject_summary = PartySummarySerializer(
         source="subject", read_only=True, help_text="The person sought (redacted if protected)."
     )
-    immunity_risk = serializers.SerializerMethodField(
-        help_text="The subject held a position with personal immunity on issued_on."
+    immunity_risk = serializers.BooleanField(
+        source="shown_immunity_risk",
+        read_only=True,
+        allow_null=True,
+        help_text="The subject held a position with personal immunity on issued_on. null when "
+        "the subject is protected and you may not see protected identities: a risk would tell "
+        "that the person held high office.",
     )
 
     class Meta:
@@ -75,22 +78,6 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
         ]
         read_only_fields = [*READ_ONLY, "issued_on"]
         validators: list = []  # uniqueness is the action's (and the database's) to report
-
-    def get_immunity_risk(self, warrant: Warrant) -> bool:
-        # Computed from the real positions (prefetched), even when the subject is shown
-        # redacted: it is a fact about the warrant that a client must be able to act on.
-        positions = getattr(warrant.subject, "_real_positions", None)
-        if positions is None:
-            return warrant.immunity_risk
-        day = warrant.issued_on
-        return bool(day) and any(p.personal_immunity and p.held_on(day) for p in positions)
-
-    def to_representation(self, instance: Warrant) -> dict[str, Any]:
-        subject = instance.subject
-        cache = getattr(subject, "_prefetched_objects_cache", {})
-        if "positions" in cache and not getattr(subject, "redacted", False):
-            subject._real_positions = list(cache["positions"])  # type: ignore[attr-defined]
-        return super().to_representation(instance)
 
 
 class WarrantCreateSerializer(WarrantSerializer):

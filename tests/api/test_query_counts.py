@@ -51,7 +51,7 @@ LISTS = {
     "participations": 5,
     "representations": 5,
     "charges": 5,
-    "warrants": 7,
+    "warrants": 6,  # the immunity risk is an annotation: no positions prefetch
     "notices": 5,
 }
 
@@ -70,7 +70,7 @@ DETAILS = {
     "participations": ("accused", 5),
     "representations": ("representation", 5),
     "charges": ("charge", 5),
-    "warrants": ("issued", 7),
+    "warrants": ("issued", 6),
     "notices": ("notice", 5),
 }
 
