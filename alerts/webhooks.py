@@ -77,6 +77,15 @@ def can_use_webhooks(actor: Actor) -> bool:
     return actor.has_perm("cases.view_case")
 
 
+def owner_refusal(owner: Any) -> str:
+    """Why an endpoint's owner may no longer receive events ('' while they may)."""
+    if not owner.is_active:
+        return f"Its owner {owner.get_username()} is deactivated."
+    if not can_use_webhooks(Actor.for_user(owner)):
+        return f"Its owner {owner.get_username()} no longer has a role that may read events."
+    return ""
+
+
 def endpoint_create(
     *, actor: Actor, url: str, event_types: list[str], description: str = ""
 ) -> WebhookEndpoint:
@@ -302,7 +311,9 @@ def post(endpoint: WebhookEndpoint, event: Event, now: datetime.datetime) -> Del
 
 
 def deliver(delivery_id: UUID | str) -> DeliveryAttempt | None:
-    """Attempt a due pending delivery once; None if it is not due, taken, or its endpoint is off.
+    """Attempt a due pending delivery once; None if it is not due, taken, or its endpoint is off
+    (or is turned off now because its owner may no longer receive events). The body is the
+    event as the owner may see it at send time.
 
     The row stays locked during the request, so no other worker sends it at
     the same time; the attempt and the new state are committed together.
@@ -318,6 +329,13 @@ def deliver(delivery_id: UUID | str) -> DeliveryAttempt | None:
         if delivery is None or not delivery.endpoint.active:
             return None
         endpoint = delivery.endpoint
+        # The owner's rights now, not at registration: an endpoint acts for its owner, and an
+        # owner deactivated or stripped of every role must stop receiving events. The delivery
+        # stays pending (nothing was sent) should an admin restore the owner and re-enable it.
+        refusal = owner_refusal(endpoint.owner)
+        if refusal:
+            disable(endpoint, refusal)
+            return None
         attempt = post(endpoint, delivery.event, now)
         attempt.delivery, attempt.manual = delivery, delivery.redelivery_requested
         attempt.save()
