@@ -34,8 +34,8 @@ from parties.models import IMMUNE_FUNCTIONS, Custody, Party, Position
 from warrants.models import Notice, Warrant
 
 from .actions import alert_transition
-from .flags import Finding, party_label, raise_for_finding
-from .models import Alert, Severity
+from .flags import Finding, raise_for_finding
+from .models import SUBJECT, Alert, Severity
 
 M = TypeVar("M", bound=Model)
 
@@ -56,7 +56,7 @@ def red_notice_without_issued_warrant(today: datetime.date) -> Iterator[Finding]
     notices = (
         Notice.objects.filter(kind="red", status__in=["requested", "under_review", "published"])
         .exclude(warrant__status="issued")
-        .select_related("warrant", "subject")
+        .select_related("warrant")
     )
     for notice in notices:
         warrant_status = notice.warrant.status if notice.warrant else "missing"
@@ -64,13 +64,14 @@ def red_notice_without_issued_warrant(today: datetime.date) -> Iterator[Finding]
             condition=f"red_notice_warrant_not_issued:{notice.pk}",
             severity=Severity.CRITICAL,
             title=f"Red Notice {notice.status.replace('_', ' ')} for "
-            f"{party_label(notice.subject)} while its warrant is {warrant_status}",
+            f"{SUBJECT} while its warrant is {warrant_status}",
             message="INTERPOL publishes a red notice only on a warrant in force: ask the "
             "requesting country to withdraw or suspend the notice.",
             case_id=notice.warrant.case_id if notice.warrant else None,
             subject_resource="notice",
             subject_id=notice.pk,
             party_ids=(notice.subject_id,),
+            party_id=notice.subject_id,
         )
 
 
@@ -81,23 +82,22 @@ def warrant_against_immune_person(today: datetime.date) -> Iterator[Finding]:
         Q(started_on__isnull=True) | Q(started_on__lte=OuterRef("issued_on")),
         Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("issued_on")),
     )
-    warrants = (
-        Warrant.objects.filter(status__in=["issued", "challenged"], issued_on__isnull=False)
-        .filter(Exists(immune))
-        .select_related("subject")
-    )
+    warrants = Warrant.objects.filter(
+        status__in=["issued", "challenged"], issued_on__isnull=False
+    ).filter(Exists(immune))
     for warrant in warrants:
         yield Finding(
             condition=f"warrant_personal_immunity:{warrant.pk}",
             severity=Severity.HIGH,
             title=f"Warrant {warrant.reference or warrant.pk} issued on {warrant.issued_on} while "
-            f"{party_label(warrant.subject)} held a position with personal immunity",
+            f"{SUBJECT} held a position with personal immunity",
             message="A sitting head of state, head of government or foreign minister enjoys "
             "personal immunity: the warrant risks annulment (cf. Cour de cassation, 2025-07-25).",
             case_id=warrant.case_id,
             subject_resource="warrant",
             subject_id=warrant.pk,
             party_ids=(warrant.subject_id,),
+            party_id=warrant.subject_id,
         )
 
 
@@ -105,7 +105,7 @@ def notice_pending_too_long(today: datetime.date) -> Iterator[Finding]:
     days = settings.CHECK_NOTICE_PENDING_DAYS
     limit = today - datetime.timedelta(days=days)
     notices = Notice.objects.filter(status__in=["requested", "under_review"]).select_related(
-        "subject", "warrant"
+        "warrant"
     )
     for notice in notices:
         since = entered_status_on("notice", notice.pk, notice.status)
@@ -116,31 +116,33 @@ def notice_pending_too_long(today: datetime.date) -> Iterator[Finding]:
         yield Finding(
             condition=f"notice_pending:{notice.pk}:{notice.status}",
             severity=Severity.NORMAL,
-            title=f"{notice.get_kind_display()} Notice for {party_label(notice.subject)} "
+            title=f"{notice.get_kind_display()} Notice for {SUBJECT} "
             f"{notice.status.replace('_', ' ')} since {since} (over {days} days)",
             case_id=notice.warrant.case_id if notice.warrant else None,
             subject_resource="notice",
             subject_id=notice.pk,
             party_ids=(notice.subject_id,),
+            party_id=notice.subject_id,
         )
 
 
 def warrant_challenged_too_long(today: datetime.date) -> Iterator[Finding]:
     days = settings.CHECK_WARRANT_CHALLENGED_DAYS
     limit = today - datetime.timedelta(days=days)
-    for warrant in Warrant.objects.filter(status="challenged").select_related("subject"):
+    for warrant in Warrant.objects.filter(status="challenged"):
         since = entered_status_on("warrant", warrant.pk, "challenged")
         if since is None or since >= limit:
             continue
         yield Finding(
             condition=f"warrant_challenged:{warrant.pk}",
             severity=Severity.NORMAL,
-            title=f"Warrant {warrant.reference or warrant.pk} for {party_label(warrant.subject)} "
+            title=f"Warrant {warrant.reference or warrant.pk} for {SUBJECT} "
             f"challenged since {since} (over {days} days)",
             case_id=warrant.case_id,
             subject_resource="warrant",
             subject_id=warrant.pk,
             party_ids=(warrant.subject_id,),
+            party_id=warrant.subject_id,
         )
 
 
@@ -175,13 +177,14 @@ def deceased_with_live_warrants_or_notices(today: datetime.date) -> Iterator[Fin
         yield Finding(
             condition=f"deceased_live_records:{party.pk}",
             severity=Severity.NORMAL,
-            title=f"{party_label(party)} is deceased but has {warrants.count()} live warrant(s) "
+            title=f"{SUBJECT} is deceased but has {warrants.count()} live warrant(s) "
             f"and {notices.count()} live notice(s)",
             message="Ask the issuing authorities to withdraw them.",
             case_id=warrants.values_list("case_id", flat=True).first(),
             subject_resource="party",
             subject_id=party.pk,
             party_ids=(party.pk,),
+            party_id=party.pk,
         )
 
 

@@ -1,7 +1,11 @@
 """Raising alerts: from Events through the rule table, and from periodic checks.
 
-Titles name people, so they always use a protected party's pseudonym: alerts
-are read by everyone who may read cases, protected identities or not.
+Titles name people, but a stored title never holds a party's name: `{subject}`
+stays in it, with the party in `Alert.party`, and is filled in when the alert is
+read, for the reader (alerts.selectors.alerts_for_reader). A party protected
+later is then named by its pseudonym at once in every alert raised about it
+before, for everyone who may not see protected identities; lawyers read the
+real name.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from parties.models import Party
 from .models import (
     IMMEDIATE_SEVERITIES,
     SEVERITY_RANK,
+    SUBJECT,
     Alert,
     AlertRule,
     Notification,
@@ -34,12 +39,6 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def party_label(party: Party | None) -> str:
-    if party is None:
-        return "an unknown party"
-    return party.pseudonym if party.protected else party.name
 
 
 def parties_of(event: Event) -> list[UUID]:
@@ -71,18 +70,27 @@ def parties_of(event: Event) -> list[UUID]:
 class Placeholders(dict):
     """Title placeholders of one event, each computed only if a title uses it."""
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, party_id: UUID | None) -> None:
         super().__init__()
         self.event = event
+        self.party_id = party_id
 
     def __missing__(self, key: str) -> str:
         if not self.get("_described"):
-            self.update(describe(self.event), _described="yes")
+            self.update(describe(self.event, self.party_id), _described="yes")
         return dict.get(self, key, "{" + key + "}")
 
 
-def describe(event: Event) -> dict[str, str]:
-    """Placeholders for rule titles (see AlertRule.title)."""
+def main_party(party_ids: list[UUID]) -> UUID | None:
+    """The party an alert names as {subject}: the event's first party, if it still exists."""
+    if not party_ids:
+        return None
+    return Party.objects.filter(pk=party_ids[0]).values_list("pk", flat=True).first()
+
+
+def describe(event: Event, party_id: UUID | None) -> dict[str, str]:
+    """Placeholders for rule titles (see AlertRule.title). {subject} of a party stays
+    unfilled: it is filled in for each reader when the alert is read."""
     data = event.data or {}
     reference = str(data.get("reference") or data.get("interpol_id") or "")
     kind = str(data.get("kind") or "")
@@ -98,11 +106,9 @@ def describe(event: Event) -> dict[str, str]:
     }
     if event.resource == "charge":
         values["record"] = f"Charge '{data.get('label', '')}'"
-    party_ids = parties_of(event)
-    main = Party.objects.filter(pk=party_ids[0]).first() if party_ids else None
     case = Case.objects.filter(pk=event.case_id).first() if event.case_id else None
     values["case"] = case.reference if case else ""
-    values["subject"] = party_label(main) if main else (case.title if case else event.resource)
+    values["subject"] = SUBJECT if party_id else (case.title if case else event.resource)
     if event.resource == "case" and case:
         values["subject"] = case.title
     return values
@@ -150,27 +156,30 @@ def raise_for_events(events: list[Event]) -> list[Alert]:
     At most one alert per event (unique constraint); the relay's receipts make
     a redelivery a no-op.
     """
-    alerts = []
+    alerts, parties = [], []
     for event in events:
         rule = matching_rule(event)
         if rule is None or not rule.raises:
             continue
+        party_ids = parties_of(event)
+        party_id = main_party(party_ids)
         alerts.append(
             Alert(
                 event=event,
                 severity=rule.severity,
-                title=render(rule.title, Placeholders(event)),
+                title=render(rule.title, Placeholders(event, party_id)),
+                party_id=party_id,
                 message=event_message(event),
                 case_id=event.case_id,
                 subject_resource=event.resource,
                 subject_id=event.subject_id,
             )
         )
+        parties.append(party_ids)
     Alert.objects.bulk_create(alerts)
     if alerts and Subscription.objects.exists():
-        for alert in alerts:
-            assert alert.event is not None
-            notify(alert, parties_of(alert.event))
+        for alert, party_ids in zip(alerts, parties, strict=True):
+            notify(alert, party_ids)
     return alerts
 
 
@@ -186,6 +195,8 @@ class Finding:
     subject_resource: str = ""
     subject_id: Any = None
     party_ids: tuple[UUID, ...] = ()
+    # The party `{subject}` in the title stands for (never write a party's name in a title).
+    party_id: Any = None
 
 
 def raise_for_finding(finding: Finding) -> Alert | None:
@@ -198,6 +209,7 @@ def raise_for_finding(finding: Finding) -> Alert | None:
                 condition=finding.condition,
                 severity=finding.severity,
                 title=finding.title[:300],
+                party_id=finding.party_id,
                 message=finding.message,
                 case_id=finding.case_id,
                 subject_resource=finding.subject_resource,

@@ -19,14 +19,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import DeliveryStatus, Notification, WebhookEndpoint
+from .models import Alert, DeliveryStatus, Notification, WebhookEndpoint
+from .selectors import alerts_for_reader
 
 log = logging.getLogger(__name__)
 
 
+def read_as_recipients(rows: list[Notification]) -> None:
+    """Give each row the alert as its recipient may read it now: a party is named as the
+    recipient may see it at sending time, not as it was when the alert was raised."""
+    per_user: dict[int, list[Notification]] = defaultdict(list)
+    for row in rows:
+        per_user[row.user_id].append(row)
+    for user_rows in per_user.values():
+        alerts = alerts_for_reader(Alert.objects.select_related("case"), user_rows[0].user)
+        shown = alerts.in_bulk([row.alert_id for row in user_rows])
+        for row in user_rows:
+            row.alert = shown[row.alert_id]
+
+
 def alert_text(notification: Notification) -> str:
+    """The email's text about one alert (after read_as_recipients)."""
     alert = notification.alert
-    lines = [f"[{alert.severity.upper()}] {alert.title}"]
+    lines = [f"[{alert.severity.upper()}] {alert.shown_title}"]
     if alert.case_id:
         lines.append(f"Case: {alert.case}")
     if alert.message:
@@ -66,7 +81,7 @@ def send_notification(notification_id: int) -> bool:
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("alert", "alert__case", "user")
+            .select_related("user")
             .filter(
                 pk=notification_id,
                 status=DeliveryStatus.PENDING,
@@ -77,9 +92,10 @@ def send_notification(notification_id: int) -> bool:
         )
         if row is None:
             return False
+        read_as_recipients([row])
         try:
             send_mail(
-                subject=f"[casetracker] {row.alert.title}",
+                subject=f"[casetracker] {row.alert.shown_title}",
                 message=alert_text(row),
                 from_email=None,
                 recipient_list=[row.user.email],
@@ -121,10 +137,11 @@ def send_digests(retries_only: bool = False) -> int:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("alert", "alert__case", "user")
+            .select_related("user")
             .filter(due, status=DeliveryStatus.PENDING, digest=True)
             .order_by("user_id", "created_at")
         )
+        read_as_recipients(rows)
         per_user: dict[int, list[Notification]] = defaultdict(list)
         for row in rows:
             per_user[row.user_id].append(row)

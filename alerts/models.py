@@ -8,8 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from core.events import type_matches
 from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
+from parties.models import Party
 
 from .workflows import ALERT
+
+# Stored titles keep this placeholder for the party's name: it is filled in when read, for the
+# reader, so protecting a party hides its name at once in every alert, older ones included.
+SUBJECT = "{subject}"
+UNKNOWN_PARTY = "an unknown party"
+
+
+def public_name(party: Party) -> str:
+    """The name anyone may see: a protected party's pseudonym."""
+    return (party.pseudonym or "Protected party") if party.protected else party.name
 
 
 class Severity(models.TextChoices):
@@ -43,7 +54,20 @@ class Alert(Record):
         help_text="Key of the periodic-check condition that raised it (one open alert each).",
     )
     severity = models.CharField(max_length=16, choices=Severity.choices, help_text="How urgent.")
-    title = models.CharField(max_length=300, help_text="One line a person understands.")
+    title = models.CharField(
+        max_length=300,
+        help_text="One line a person understands, as stored: `{subject}` stands for the name of "
+        "`party`, filled in when read, as the reader may see it.",
+    )
+    party = models.ForeignKey(
+        "parties.Party",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+        help_text="The party the alert is mainly about, if any: the title names it by the name "
+        "each reader may see (a protected party's pseudonym for those who may not see more).",
+    )
     message = models.TextField(blank=True, help_text="Details.")
     case = models.ForeignKey(
         "cases.Case",
@@ -109,11 +133,26 @@ class Alert(Record):
         triggers = [*record_triggers(), StatusGuard(workflows=ALERT)]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     @property
     def workflow(self) -> Workflow:
         return self.WORKFLOW
+
+    @property
+    def shown_title(self) -> str:
+        """The title with its party named as the reader may see it.
+
+        The name comes from `party_shown_name`, which `alerts.selectors.alerts_for_reader`
+        annotates for the reader. Without it (an alert not read through a selector) the
+        party is named as anyone may see it: a protected party by its pseudonym.
+        """
+        if SUBJECT not in self.title:
+            return self.title
+        name = getattr(self, "party_shown_name", None)
+        if name is None:
+            name = public_name(self.party) if self.party_id and self.party else UNKNOWN_PARTY
+        return self.title.replace(SUBJECT, name)
 
 
 SEVERITY_RANK: dict[str, int] = {

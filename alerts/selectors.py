@@ -1,15 +1,40 @@
 """Readers of alerts and webhooks, scoped to who asks."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+
+from parties.selectors import can_see_protected
 
 from .models import Alert, DeliveryAttempt, Subscription, WebhookDelivery, WebhookEndpoint
 
 
+def alerts_for_reader(alerts: QuerySet[Alert], user) -> QuerySet[Alert]:
+    """`alerts` with their titles as `user` may read them (`Alert.shown_title`).
+
+    Stored titles name no party: `{subject}` stands for `Alert.party`, whose name is
+    annotated here as `party_shown_name` (the real name for those who may see protected
+    identities, else a protected party's pseudonym), so protecting a party hides its
+    name at once in every alert, raised before the protection or after.
+    """
+    shown: F | Case
+    if can_see_protected(user):
+        shown = F("party__name")
+    else:
+        pseudonym = Case(
+            When(party__pseudonym="", then=Value("Protected party")),
+            default=F("party__pseudonym"),
+        )
+        shown = Case(When(party__protected=True, then=pseudonym), default=F("party__name"))
+    # An alert without a party gets NULL (a LEFT JOIN): shown_title says "an unknown party".
+    return alerts.annotate(party_shown_name=shown)
+
+
 def alerts_visible_to(user) -> QuerySet[Alert]:
-    """Every alert, for those who may read alerts (titles never carry protected identities)."""
+    """Every alert, for those who may read alerts, with titles naming parties as `user`
+    may see them (see alerts_for_reader). The one alert reader of the API and the web."""
     if not (user and user.has_perm("alerts.view_alert")):
         return Alert.objects.none()
-    return Alert.objects.select_related("event", "case", "acknowledged_by", "resolved_by")
+    alerts = Alert.objects.select_related("event", "case", "acknowledged_by", "resolved_by")
+    return alerts_for_reader(alerts, user)
 
 
 def webhooks_visible_to(user) -> QuerySet[WebhookEndpoint]:

@@ -13,12 +13,15 @@ VIEW = [
     "warrants.view_warrant",
     "warrants.view_notice",
     "alerts.view_alert",
-    "alerts.change_alert",
 ]
+# Acknowledging and resolving alerts (the alert workflow's permission): not for viewers,
+# who only read (domain.md §5).
+ACT_ON_ALERTS = ["alerts.change_alert"]
 
 ROLES: dict[str, list[str]] = {
     "viewer": VIEW,
     "staff": VIEW
+    + ACT_ON_ALERTS
     + [
         f"{app}.{verb}_{model}"
         for app, model in [
@@ -39,6 +42,7 @@ ROLES: dict[str, list[str]] = {
         "warrants.transition_notice",
     ],
     "lawyer": VIEW
+    + ACT_ON_ALERTS
     + [
         "parties.view_protected_identity",
         "parties.add_party",

@@ -46,6 +46,19 @@ from parties.selectors import parties_visible_to
 
 
 class AlertSerializer(StrictModelSerializer):
+    title = serializers.CharField(
+        source="shown_title",
+        read_only=True,
+        help_text="One line a person understands. A party is named as you may see it now: a "
+        "protected party by its pseudonym unless you may see protected identities, also in "
+        "alerts raised before it was protected.",
+    )
+    party = serializers.UUIDField(
+        source="party_id",
+        allow_null=True,
+        read_only=True,
+        help_text="The party the alert is mainly about (the one its title names), if any.",
+    )
     event = serializers.UUIDField(
         source="event.id", allow_null=True, default=None, help_text="The event that raised it."
     )
@@ -75,6 +88,7 @@ class AlertSerializer(StrictModelSerializer):
             "condition",
             "case",
             "subject",
+            "party",
             "status",
             "allowed_transitions",
             "acknowledged_by",

@@ -120,7 +120,9 @@ def test_deliveries_list_their_attempts_and_can_be_redelivered(staff, case):
     assert (delivery.status, delivery.redelivery_requested) == ("pending", True)
 
 
-def test_alerts_are_read_acknowledged_and_resolved_by_whom_and_when(viewer, staff, outsider, case):
+def test_alerts_are_read_acknowledged_and_resolved_by_whom_and_when(
+    viewer, staff, lawyer, outsider, case
+):
     alert = Alert.objects.create(severity="high", title="Warrant W-1 annulled", case=case)
     assert client(outsider).get("/api/v1/alerts/").status_code == 403
     listed = client(viewer).get("/api/v1/alerts/?severity=high").json()["results"]
@@ -132,8 +134,10 @@ def test_alerts_are_read_acknowledged_and_resolved_by_whom_and_when(viewer, staf
     assert acked.json()["allowed_transitions"] == ["resolve"]
     again = client(staff).post(url, {"transition": "acknowledge"}, format="json")
     assert again.status_code == 409
-    resolved = client(viewer).post(url, {"transition": "resolve"}, format="json").json()
-    assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "viewer")
+    refused = client(viewer).post(url, {"transition": "resolve"}, format="json")
+    assert refused.status_code == 403  # viewers only read
+    resolved = client(lawyer).post(url, {"transition": "resolve"}, format="json").json()
+    assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "lawyer")
     assert resolved["resolved_at"]
 
 

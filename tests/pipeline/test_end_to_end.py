@@ -55,7 +55,7 @@ def test_a_red_notice_raises_a_critical_alert_an_email_and_a_signed_webhook_a_ro
     )
 
     alert = wait_for(lambda: Alert.objects.filter(event=event).first(), what="the alert")
-    assert (alert.severity, alert.title, alert.case_id) == (
+    assert (alert.severity, alert.shown_title, alert.case_id) == (
         "critical",
         "Red Notice published for Bashar al-Assad",
         case.pk,

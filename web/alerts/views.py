@@ -59,21 +59,25 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     With htmx the row comes back in place, an error shown inside it; otherwise the
     inbox again with a message.
     """
-    alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
+    visible = records.RESOURCES["alert"].visible(request.user)
+    alert = get_object_or_404(visible, pk=pk)
     note = request.POST.get("note", "").strip()
     error = ""
     try:
-        alert = alert_transition(
+        # A viewer's refusal (PermissionDenied) is the action's, and a 403 here.
+        alert_transition(
             alert_id=alert.pk, transition=transition, actor=Actor.for_user(request.user), note=note
         )
     except InvalidTransition as refused:
         error = str(refused)
     except ValidationError as refused:
         error = " ".join(refused.messages)
+    # Re-read through the selector: as it is now (it may have moved meanwhile), its title
+    # naming parties as this reader may see them.
+    alert = visible.get(pk=alert.pk)
     if getattr(request, "htmx", False):
         row = {"alert": alert, "swapped": True, "error": error}
         if error:
-            alert.refresh_from_db()  # it may have moved meanwhile: show it as it is now
             # The note typed is not lost: back in the form, or shown to copy if the form is gone.
             offered = {m.name for m in alert.workflow.allowed_for(alert, request.user)}
             row |= {"note": note, "failed": transition, "note_not_saved": transition not in offered}
