@@ -1,5 +1,6 @@
 """Shared fixtures: personas of domain.md §5 and a small case built through the actions."""
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -16,7 +17,28 @@ from tests.pipeline.harness import RedisServer
 
 # Runs from several checkouts share the machine's Redis: each run's cache keys (API
 # throttle counters) carry a prefix of its own, from its own test database's name.
-TEST_CACHE_KEY_PREFIX = f"test:{settings.DATABASES['default']['TEST']['NAME']}"
+# Under pytest-xdist each worker has a database (and so a prefix) of its own.
+TEST_CACHE_KEY_PREFIX = ":".join(
+    filter(
+        None,
+        [
+            "test",
+            settings.DATABASES["default"]["TEST"]["NAME"],
+            os.environ.get("PYTEST_XDIST_WORKER"),
+        ],
+    )
+)
+
+# Tests that start processes (a Celery worker, Redis, a browser, a live server) are
+# `slow`: `make test-fast` leaves them out, `make test` runs them after the rest, one
+# at a time. Tests that spawn a subprocess of their own carry the mark themselves.
+PROCESS_FIXTURES = {"live_server", "start_worker", "redis_server", "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def clear_cache() -> None:
@@ -37,6 +59,13 @@ def clear_cache() -> None:
     keys = list(client.scan_iter(match=pattern, count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    # Every persona gets a password; the production hasher's cost (0.5-1 s a login)
+    # is not what the tests test. Set here, at the root, for every test directory.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,6 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs subprocesses
+
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(

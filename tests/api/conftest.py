@@ -7,14 +7,6 @@ from core.keys import api_key_create
 from tests.conftest import clear_cache
 
 
-@pytest.fixture(autouse=True, scope="session")
-def fast_password_hashing():
-    # Personas get passwords; the production hasher's cost is not what these tests test.
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     clear_cache()
@@ -94,7 +86,7 @@ SECRET_ORIGINAL = "رانيا"
 def world(db, system):
     from cases.actions import participation_create, representation_create
     from cases.models import Incident
-    from parties.actions import party_update
+    from parties.actions import party_set_protection
     from tests import builders
     from warrants.actions import notice_create
 
@@ -115,7 +107,13 @@ def world(db, system):
     w.witness = builders.person(
         system, name=SECRET_NAME, name_original=SECRET_ORIGINAL, aliases=[SECRET_ALIAS]
     )
-    party_update(party_id=w.witness.pk, actor=system, protected=True, pseudonym="Witness W-1")
+    w.witness = party_set_protection(
+        party_id=w.witness.pk,
+        actor=system,
+        protected=True,
+        pseudonym="Witness W-1",
+        note="Witness at risk.",
+    )
     w.witness_role = participation_create(
         actor=system, case=w.case, party=w.witness, role="witness"
     )

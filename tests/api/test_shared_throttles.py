@@ -46,6 +46,7 @@ def run_elsewhere(env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_web_processes_count_against_one_budget(monkeypatch):
     monkeypatch.setattr(ApiKeyThrottle, "THROTTLE_RATES", {"api_key": "4/min"})
@@ -130,6 +131,7 @@ def test_clearing_the_tests_cache_leaves_other_keys_alone():
         client.delete(other)
 
 
+@pytest.mark.slow
 def test_by_default_the_cache_is_the_local_redis_next_to_the_broker_with_a_prefix():
     env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "CELERY_BROKER_URL")}
     result = subprocess.run(

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from psycopg import sql
 
+pytestmark = pytest.mark.slow  # runs subprocesses
+
 ROOT = Path(settings.BASE_DIR)
 DB = settings.DATABASES["default"]
 
