@@ -40,17 +40,23 @@ screenshots: setup node_modules/.installed
 messages: setup
 	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0
 
+# Each step runs with the PostgreSQL and Redis that config/services.py finds, or with the
+# embedded ones it starts (data in .services/) and stops when the steps end; one process
+# holds them, so Ctrl-C stops the servers too. SERVICES=embedded forces them.
+WITH_SERVICES := $(BIN)/python -m config.services
+MANAGE        := $(BIN)/python manage.py
+DB_STEPS      := "$(MANAGE) ensure_database" "$(MANAGE) migrate --no-input"
+DEMO_STEPS    := $(DB_STEPS) "$(MANAGE) seed_demo" "$(MANAGE) demo_logins"
+
 db: setup
-	$(BIN)/python manage.py ensure_database
-	$(BIN)/python manage.py migrate --no-input
+	$(WITH_SERVICES) $(DB_STEPS)
 
-demo: db
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py demo_logins
+demo: setup
+	$(WITH_SERVICES) $(DEMO_STEPS)
 
-run: demo
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/honcho start -f Procfile
+run: setup
+	$(WITH_SERVICES) $(DEMO_STEPS) \
+	    "$(MANAGE) collectstatic --no-input --verbosity 0" "$(BIN)/honcho start -f Procfile"
 
 lint: setup
 	$(BIN)/ruff check .
