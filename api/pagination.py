@@ -6,7 +6,9 @@ A bad cursor or page size is a 400 naming the parameter, never a 404 or 500.
 
 from __future__ import annotations
 
+from base64 import b64decode
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
@@ -28,6 +30,19 @@ def page_size_from(request: Request, default: int = DEFAULT_PAGE_SIZE) -> int:
     return int(raw)
 
 
+def is_cursor(encoded: str) -> bool:
+    """Whether `encoded` has the shape of a cursor DRF wrote (base64 of `o=..&r=..&p=..`).
+
+    DRF's own decoding drops characters outside base64 and reads what is left, so
+    `cursor=!!!` would silently answer the first page.
+    """
+    try:
+        tokens = parse_qs(b64decode(encoded.encode("ascii"), validate=True).decode("ascii"))
+    except (ValueError, UnicodeError):
+        return False
+    return bool(tokens) and set(tokens) <= {"o", "r", "p"}
+
+
 class CursorPagination(pagination.CursorPagination):
     """Stable under inserts; `ordering` (see each list's parameters) picks the order."""
 
@@ -41,7 +56,10 @@ class CursorPagination(pagination.CursorPagination):
         return page_size_from(request, self.page_size)
 
     def decode_cursor(self, request: Request):
+        encoded = request.query_params.get(self.cursor_query_param)
         try:
+            if encoded is not None and not is_cursor(encoded):
+                raise ValueError(encoded)
             return super().decode_cursor(request)
         except Exception:
             raise ValidationError(

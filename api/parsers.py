@@ -31,4 +31,8 @@ class JSONParser(parsers.JSONParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise RequestTooLarge()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # json.loads recurses once per nesting level: `[[[[...` deep enough crashes it.
+            raise exceptions.ParseError("JSON nested too deeply.") from None

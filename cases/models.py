@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.review import Reviewable
 from core.workflow import StatusGuard, Workflow, status_check
@@ -42,7 +43,12 @@ class Case(Record):
     basis = models.CharField(
         max_length=32, choices=Basis.choices, help_text="Basis of jurisdiction."
     )
-    opened_on = models.DateField(null=True, blank=True, help_text="Date the proceeding opened.")
+    opened_on = models.DateField(
+        validators=[validate_not_future],
+        null=True,
+        blank=True,
+        help_text="Date the proceeding opened.",
+    )
     status = models.CharField(
         max_length=32,
         choices=workflows.CASE.choices(),
@@ -76,8 +82,13 @@ class Incident(Record):
         Case, on_delete=models.PROTECT, related_name="incidents", help_text="The case."
     )
     title = models.CharField(max_length=300, help_text="Short title.")
-    started_on = models.DateField(help_text="First day.")
-    ended_on = models.DateField(null=True, blank=True, help_text="Last day, if it lasted longer.")
+    started_on = models.DateField(validators=[validate_not_future], help_text="First day.")
+    ended_on = models.DateField(
+        validators=[validate_not_future],
+        null=True,
+        blank=True,
+        help_text="Last day, if it lasted longer.",
+    )
     place = models.CharField(max_length=200, blank=True, help_text="Where it happened.")
     description = models.TextField(blank=True, help_text="What happened.")
     casualties = models.PositiveIntegerField(

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.review import Reviewable
 
@@ -166,9 +167,17 @@ class Position(Record):
         default=Function.OTHER,
         help_text="Head of state, head of government and foreign minister carry personal immunity.",
     )
-    started_on = models.DateField(null=True, blank=True, help_text="First day held, if known.")
+    started_on = models.DateField(
+        validators=[validate_not_future],
+        null=True,
+        blank=True,
+        help_text="First day held, if known.",
+    )
     ended_on = models.DateField(
-        null=True, blank=True, help_text="Last day held; empty if still held."
+        validators=[validate_not_future],
+        null=True,
+        blank=True,
+        help_text="Last day held; empty if still held.",
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
 
@@ -50,14 +51,19 @@ class Warrant(Record):
     reference = models.CharField(
         max_length=100, blank=True, help_text="The authority's reference, unique per country."
     )
-    requested_on = models.DateField(null=True, blank=True, help_text="Date it was requested.")
+    requested_on = models.DateField(
+        validators=[validate_not_future], null=True, blank=True, help_text="Date it was requested."
+    )
     issued_on = models.DateField(
+        validators=[validate_not_future],
         null=True,
         blank=True,
         editable=False,
         help_text="Date it was issued (set by creation or the issue transition).",
     )
-    disclosed_on = models.DateField(null=True, blank=True, help_text="Date it became public.")
+    disclosed_on = models.DateField(
+        validators=[validate_not_future], null=True, blank=True, help_text="Date it became public."
+    )
     charges = models.ManyToManyField(
         "cases.Charge", blank=True, related_name="warrants", help_text="Charges it rests on."
     )
@@ -199,9 +205,15 @@ class Notice(Record):
         default=Visibility.RESTRICTED,
         help_text="public or restricted.",
     )
-    requested_on = models.DateField(null=True, blank=True, help_text="Date it was requested.")
+    requested_on = models.DateField(
+        validators=[validate_not_future], null=True, blank=True, help_text="Date it was requested."
+    )
     published_on = models.DateField(
-        null=True, blank=True, editable=False, help_text="Date INTERPOL published it."
+        validators=[validate_not_future],
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date INTERPOL published it.",
     )
     public_listing = models.CharField(
         max_length=16,

@@ -163,3 +163,10 @@ class WebhookForm(forms.Form):
 
     def clean_event_types(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["event_types"].split(",") if t.strip()]
+
+
+class EndpointActiveForm(forms.Form):
+    """Switch a webhook endpoint on or off, from the version the user saw."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    active = forms.BooleanField(required=False)

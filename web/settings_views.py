@@ -19,7 +19,7 @@ from core.actions import VersionConflict
 from core.events import Actor
 from core.forms import apply_errors
 from core.keys import api_key_create, api_key_revoke, api_keys_visible_to
-from web.forms import ApiKeyForm, WebhookForm
+from web.forms import ApiKeyForm, EndpointActiveForm, WebhookForm
 from web.views import conflict_message
 
 
@@ -92,14 +92,18 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def webhook_detail(request: HttpRequest, pk) -> HttpResponse:
     endpoint = get_object_or_404(webhooks_visible_to(request.user), pk=pk)
-    conflict = ""
-    if request.method == "POST":
+    conflict, refused = "", False
+    form = EndpointActiveForm(request.POST or None, initial={"expected_version": endpoint.version})
+    if request.method == "POST" and not form.is_valid():
+        refused = True
+        messages.error(request, _("This form was changed in transit: reload the page."))
+    elif request.method == "POST":
         try:
             webhooks.endpoint_update(
                 actor=Actor.for_user(request.user),
                 endpoint_id=endpoint.pk,
-                expected_version=int(request.POST.get("expected_version", endpoint.version)),
-                active=request.POST.get("active") == "on",
+                expected_version=form.cleaned_data["expected_version"],
+                active=form.cleaned_data["active"],
             )
         except VersionConflict as error:
             conflict = conflict_message(error.record)
@@ -116,7 +120,7 @@ def webhook_detail(request: HttpRequest, pk) -> HttpResponse:
             "deliveries": deliveries_of(endpoint)[:50],
             "conflict": conflict,
         },
-        status=409 if conflict else 200,
+        status=409 if conflict else 400 if refused else 200,
     )
 
 

@@ -170,3 +170,53 @@ def test_unknown_api_paths_are_problem_404(db, as_viewer):
 
 def test_a_method_not_allowed_is_405_problem(world, as_staff):
     problem(as_staff.put(f"/api/v1/warrants/{world.warrant.pk}/", {}, format="json"), 405)
+
+
+def test_deeply_nested_json_is_400_not_a_500(world, as_staff, untouched):
+    deep = "[" * 100_000 + "]" * 100_000
+    body = problem(post(as_staff, "/api/v1/warrants/", deep), 400)
+    assert body["type"].endswith(":malformed")
+
+
+@pytest.mark.parametrize("cursor", ["!!!", "%00", "cD0%3D%3D%3D"])
+def test_a_cursor_that_is_not_base64_is_400_not_the_first_page(world, as_viewer, cursor):
+    body = problem(as_viewer.get(f"/api/v1/warrants/?cursor={cursor}"), 400)
+    assert "cursor" in body["errors"]
+
+
+def test_a_webhook_created_inactive_is_stored_inactive(world, as_staff, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    r = as_staff.post(
+        "/api/v1/webhooks/",
+        {"url": "http://127.0.0.1:9/hook", "event_types": ["warrant.*"], "active": False},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["active"] is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("requested_on", "2999-01-01"), ("issued_on", "2999-01-01"), ("disclosed_on", "2999-01-01")],
+)
+def test_a_legal_date_in_the_future_is_refused(world, as_staff, untouched, field, value):
+    body = {
+        "case": str(world.case.pk),
+        "subject": str(world.person.pk),
+        "kind": "arrest",
+        "issuing_country": "FR",
+        "issuing_authority": "Paris investigating judges",
+        "requested_on": "2023-11-01",
+        field: value,
+    }
+    errors = problem(as_staff.post("/api/v1/warrants/", body, format="json"), 400)["errors"]
+    assert field in errors
+
+
+def test_a_transition_dated_in_the_future_is_refused(world, as_staff, untouched):
+    r = as_staff.post(
+        f"/api/v1/warrants/{world.warrant.pk}/transitions/",
+        {"transition": "issue", "effective_date": "2999-01-01"},
+        format="json",
+    )
+    assert "effective_date" in problem(r, 400)["errors"]

@@ -199,3 +199,33 @@ def test_an_organization_as_counsel_is_refused(system, case):
         "counsel",
         "must be a person",
     )
+
+
+# --- dates of legal facts lie in the past
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda actor, case, party: builders.case(actor, opened_on="2999-01-01"), "opened_on"),
+        (
+            lambda actor, case, party: builders.warrant(actor, case, party, issued_on="2999-01-01"),
+            "issued_on",
+        ),
+        (
+            lambda actor, case, party: builders.person(
+                actor, positions=[{"title": "President", "ended_on": "2999-01-01"}]
+            ),
+            "ended_on",
+        ),
+    ],
+)
+def test_a_legal_date_after_today_is_refused(system, case, accused, make, field):
+    refuse(lambda: make(system, case, accused.party), field, "in the future")
+
+
+def test_today_is_a_legal_date(system, case, accused):
+    from django.utils import timezone
+
+    warrant = builders.warrant(system, case, accused.party, issued_on=timezone.localdate())
+    assert warrant.status == "issued"

@@ -72,3 +72,17 @@ def test_following_and_unfollowing_a_case(client, viewer, case):
     )
     client.post(reverse("web:follow", args=["case", case.pk]), {"follow": "off"})
     assert not Subscription.objects.filter(user=viewer, case=case).exists()
+
+
+def test_a_tampered_version_on_the_webhook_page_is_an_error_not_a_500(client, staff, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    client.force_login(staff)
+    client.post(reverse("web:webhooks"), {"url": "http://127.0.0.1:9/hook", "event_types": "*"})
+    endpoint = WebhookEndpoint.objects.get()
+    page = client.post(
+        reverse("web:webhook", args=[endpoint.pk]), {"expected_version": "abc", "active": ""}
+    )
+    assert page.status_code == 400
+    assert "version" in page.content.decode().lower()
+    endpoint.refresh_from_db()
+    assert endpoint.active
