@@ -87,7 +87,12 @@ def owner_refusal(owner: Any) -> str:
 
 
 def endpoint_create(
-    *, actor: Actor, url: str, event_types: list[str], description: str = ""
+    *,
+    actor: Actor,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    active: bool = True,
 ) -> WebhookEndpoint:
     """Register an endpoint owned by the actor. The URL is checked against SSRF rules now
     and again at every delivery. The returned instance's `secret` is shown once."""
@@ -98,6 +103,7 @@ def endpoint_create(
         url=url,
         event_types=clean_event_types(event_types),
         description=description,
+        active=active,
         secret=new_secret(),
     )
     endpoint.full_clean()
