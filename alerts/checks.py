@@ -98,6 +98,7 @@ def warrant_against_immune_person(today: datetime.date) -> Iterator[Finding]:
             subject_id=warrant.pk,
             party_ids=(warrant.subject_id,),
             party_id=warrant.subject_id,
+            reveals_identity=True,  # the positions of a protected person are hidden
         )
 
 

@@ -197,6 +197,9 @@ class Finding:
     party_ids: tuple[UUID, ...] = ()
     # The party `{subject}` in the title stands for (never write a party's name in a title).
     party_id: Any = None
+    # The finding itself tells what a protected identity hides (e.g. an office held): the
+    # alert is then for those who may see the identity only, while the party is protected.
+    reveals_identity: bool = False
 
 
 def raise_for_finding(finding: Finding) -> Alert | None:
@@ -210,6 +213,7 @@ def raise_for_finding(finding: Finding) -> Alert | None:
                 severity=finding.severity,
                 title=finding.title[:300],
                 party_id=finding.party_id,
+                reveals_identity=finding.reveals_identity,
                 message=finding.message,
                 case_id=finding.case_id,
                 subject_resource=finding.subject_resource,

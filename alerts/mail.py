@@ -25,17 +25,37 @@ from .selectors import alerts_for_reader
 log = logging.getLogger(__name__)
 
 
-def read_as_recipients(rows: list[Notification]) -> None:
+NOT_FOR_RECIPIENT = "Not sent: the recipient may not read this alert (its party is protected)."
+
+
+def read_as_recipients(rows: list[Notification]) -> list[Notification]:
     """Give each row the alert as its recipient may read it now: a party is named as the
-    recipient may see it at sending time, not as it was when the alert was raised."""
+    recipient may see it at sending time, not as it was when the alert was raised.
+
+    Returns the rows the recipient may read; the others (an alert that tells what a
+    party protected since hides, see Alert.reveals_identity) are given up, unsent.
+    """
     per_user: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         per_user[row.user_id].append(row)
+    readable, refused = [], []
     for user_rows in per_user.values():
         alerts = alerts_for_reader(Alert.objects.select_related("case"), user_rows[0].user)
         shown = alerts.in_bulk([row.alert_id for row in user_rows])
         for row in user_rows:
-            row.alert = shown[row.alert_id]
+            if row.alert_id in shown:
+                row.alert = shown[row.alert_id]
+                readable.append(row)
+            else:
+                refused.append(row)
+    for row in refused:
+        row.status, row.next_attempt_at, row.last_error = (
+            DeliveryStatus.FAILED,
+            None,
+            NOT_FOR_RECIPIENT,
+        )
+        row.save(update_fields=["status", "next_attempt_at", "last_error"])
+    return readable
 
 
 def alert_text(notification: Notification) -> str:
@@ -92,7 +112,8 @@ def send_notification(notification_id: int) -> bool:
         )
         if row is None:
             return False
-        read_as_recipients([row])
+        if not read_as_recipients([row]):
+            return False
         try:
             send_mail(
                 subject=f"[casetracker] {row.alert.shown_title}",
@@ -141,9 +162,8 @@ def send_digests(retries_only: bool = False) -> int:
             .filter(due, status=DeliveryStatus.PENDING, digest=True)
             .order_by("user_id", "created_at")
         )
-        read_as_recipients(rows)
         per_user: dict[int, list[Notification]] = defaultdict(list)
-        for row in rows:
+        for row in read_as_recipients(rows):
             per_user[row.user_id].append(row)
         for user_rows in per_user.values():
             user = user_rows[0].user

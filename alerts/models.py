@@ -68,6 +68,13 @@ class Alert(Record):
         help_text="The party the alert is mainly about, if any: the title names it by the name "
         "each reader may see (a protected party's pseudonym for those who may not see more).",
     )
+    reveals_identity = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="It tells what only a protected identity shows (that the person held an office "
+        "with personal immunity): while `party` is protected, only readers who may see protected "
+        "identities see the alert at all.",
+    )
     message = models.TextField(blank=True, help_text="Details.")
     case = models.ForeignKey(
         "cases.Case",

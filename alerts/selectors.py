@@ -8,17 +8,19 @@ from .models import Alert, DeliveryAttempt, Subscription, WebhookDelivery, Webho
 
 
 def alerts_for_reader(alerts: QuerySet[Alert], user) -> QuerySet[Alert]:
-    """`alerts` with their titles as `user` may read them (`Alert.shown_title`).
+    """`alerts` as `user` may read them, with their titles (`Alert.shown_title`).
 
     Stored titles name no party: `{subject}` stands for `Alert.party`, whose name is
     annotated here as `party_shown_name` (the real name for those who may see protected
     identities, else a protected party's pseudonym), so protecting a party hides its
-    name at once in every alert, raised before the protection or after.
+    name at once in every alert, raised before the protection or after. For the same
+    readers, an alert that `reveals_identity` of a party protected now is left out.
     """
     shown: F | Case
     if can_see_protected(user):
         shown = F("party__name")
     else:
+        alerts = alerts.exclude(reveals_identity=True, party__protected=True)
         pseudonym = Case(
             When(party__pseudonym="", then=Value("Protected party")),
             default=F("party__pseudonym"),
@@ -29,8 +31,9 @@ def alerts_for_reader(alerts: QuerySet[Alert], user) -> QuerySet[Alert]:
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:
-    """Every alert, for those who may read alerts, with titles naming parties as `user`
-    may see them (see alerts_for_reader). The one alert reader of the API and the web."""
+    """The alerts `user` may read (all, for those who may see protected identities), with
+    titles naming parties as `user` may see them (see alerts_for_reader). The one alert
+    reader of the API and the web."""
     if not (user and user.has_perm("alerts.view_alert")):
         return Alert.objects.none()
     alerts = Alert.objects.select_related("event", "case", "acknowledged_by", "resolved_by")

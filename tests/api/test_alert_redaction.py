@@ -43,7 +43,11 @@ def protect(party, actor: Actor) -> None:
 
     if hasattr(actions, "party_set_protection"):
         actions.party_set_protection(
-            party_id=party.pk, actor=actor, protected=True, pseudonym=PSEUDONYM
+            party_id=party.pk,
+            actor=actor,
+            protected=True,
+            pseudonym=PSEUDONYM,
+            note="Witness at risk",
         )
     else:
         actions.party_update(party_id=party.pk, actor=actor, protected=True, pseudonym=PSEUDONYM)
@@ -93,6 +97,9 @@ def story(system, viewer, lawyer, settings) -> Story:
     assert len(named) >= 4, [a.title for a in s.alerts]
     assert Notification.objects.filter(alert__in=named, user=viewer).exists()
     protect(s.witness, system)
+    # The protection's own event (party.protected, if the action records one) raises too.
+    raise_for_events(list(Event.objects.filter(seq__gt=events[-1].seq)))
+    s.alerts = list(Alert.objects.all())
     return s
 
 
@@ -316,3 +323,38 @@ def test_the_action_refuses_a_viewer(story, viewer):
         alert_transition(
             alert_id=story.alerts[0].pk, transition="resolve", actor=Actor.for_user(viewer)
         )
+
+
+# --- alerts that tell what a protected identity hides ---------------------------------------
+
+
+def test_an_alert_telling_that_a_protected_person_held_office_is_for_lawyers_only(
+    system, case, viewer, lawyer
+):
+    """The immunity check's alert says the person held an office with personal immunity:
+    the positions a protected identity hides. Once the person is protected, only those who
+    may see the identity see the alert at all (list, detail, inbox, email)."""
+    for user in (viewer, lawyer):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+        subscription_follow(user=user, case=case)
+    head = builders.person(
+        system,
+        name=SECRET,
+        positions=[{"title": "President", "function": "head_of_state", "started_on": "2000-07-17"}],
+    )
+    warrant = builders.warrant(system, case, head, issued_on="2023-11-14")
+    (alert,) = check_run(["warrant_against_immune_person"]).raised
+    assert "immunity" in client_for(viewer).get(f"/api/v1/alerts/{alert.pk}/").json()["title"]
+    protect(head, system)
+    assert [a["id"] for a in api_alerts(viewer)] == []
+    assert client_for(viewer).get(f"/api/v1/alerts/{alert.pk}/").status_code == 404
+    inbox = web_client(viewer).get(reverse("alerts:inbox")).content.decode()
+    assert "immunity" not in inbox and warrant.reference not in inbox
+    by_lawyer = client_for(lawyer).get(f"/api/v1/alerts/{alert.pk}/").json()["title"]
+    assert by_lawyer.startswith(f"Warrant {warrant.reference} issued on 2023-11-14 while {SECRET}")
+    for notification in Notification.objects.filter(alert=alert):
+        alert_mail.send_notification(notification.pk)
+    assert [m.to for m in mail.outbox] == [[lawyer.email]]
+    refused = Notification.objects.get(alert=alert, user=viewer)
+    assert (refused.status, refused.last_error) == ("failed", alert_mail.NOT_FOR_RECIPIENT)
