@@ -102,3 +102,24 @@ class PartyCreateSerializer(PartySerializer):
 class PartyUpdateSerializer(PartySerializer):
     class Meta(PartySerializer.Meta):
         read_only_fields = [*RECORD_FIELDS, "kind"]
+
+
+class ProtectionSerializer(StrictSerializer):
+    """Protect a party's identity or lift its protection (lawyers, admins): one event, flagged."""
+
+    protected = serializers.BooleanField(
+        help_text="true: only those allowed see the identity; false: every reader sees it."
+    )
+    pseudonym = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="When protecting: the name shown instead (default: the party's pseudonym, "
+        "if it has one). Not given when lifting protection.",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text="Required: why, recorded with the event.",
+    )

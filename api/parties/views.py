@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
 from api.filters import Param, updated_after
+from api.problems import problem
 from api.viewsets import (
+    IF_MATCH,
     CreateMixin,
     HistoryMixin,
     RecordViewSet,
@@ -21,7 +29,12 @@ from core.review import Review
 from parties import actions, selectors
 from parties.models import Custody, Party, PartyKind
 
-from .serializers import PartyCreateSerializer, PartySerializer, PartyUpdateSerializer
+from .serializers import (
+    PartyCreateSerializer,
+    PartySerializer,
+    PartyUpdateSerializer,
+    ProtectionSerializer,
+)
 
 
 def search(queryset, q: str, request) -> Any:
@@ -55,9 +68,49 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
         return actions.party_create(actor=actor, positions=positions, **data)
 
     def update_record(self, pk, actor, expected_version, changes) -> Party:
-        return actions.party_update(
-            party_id=pk, actor=actor, expected_version=expected_version, **changes
-        )
+        try:
+            return actions.party_update(
+                party_id=pk, actor=actor, expected_version=expected_version, **changes
+            )
+        except actions.ProtectionNotEditable as refused:
+            # 400, not 403: the caller may change protection, only not through an edit.
+            where = f"Use POST {self.request.path.rstrip('/')}/protection/ with a note."
+            raise serializers.ValidationError(
+                {"protected": [f"{m} {where}" for m in refused.message_dict["protected"]]}
+            ) from None
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=ProtectionSerializer,
+        responses=PartySerializer,
+        summary="Protect or unprotect (lawyers, admins)",
+        description="Protects the party's identity (`protected: true`, with a `pseudonym` "
+        "unless it has one) or lifts its protection (`false`), with a required `note`; records "
+        "one event, `party.protected` or `party.unprotected`, which raises a high alert. 403 "
+        "without the permission to see protected identities; 400 without a note (or, when "
+        "protecting, a pseudonym); 409 when the party already is in that state. PATCH no "
+        "longer changes `protected`.",
+    )
+    @action(detail=True, methods=["post"], url_path="protection")
+    def protection(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        party = self.get_object()
+        serializer = ProtectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            actions.party_set_protection(
+                party_id=party.pk,
+                protected=data["protected"],
+                pseudonym=data.get("pseudonym", ""),
+                note=data.get("note", ""),
+                actor=self.actor(),
+                expected_version=self.expected_version(request, party),
+            )
+        except actions.ProtectionUnchanged as unchanged:
+            # Like a transition not allowed from the current status.
+            detail = " ".join(unchanged.message_dict["protected"])
+            return problem("conflict", 409, detail, protected=party.protected)
+        return self.render(self.fresh(party.pk))
 
     def review_record(self, pk, **kwargs) -> Any:
         return actions.party_review(party_id=pk, **kwargs)

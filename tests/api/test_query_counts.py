@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.actions import participation_create, representation_create
 from cases.models import Incident
-from parties.actions import party_update
+from parties.actions import party_set_protection, party_update
 from tests import builders
 from warrants.actions import notice_create
 
@@ -19,9 +19,16 @@ def many(world, system):
     for i in range(N):
         case = builders.case(system)
         accused = builders.accused(system, case)
-        party_update(
-            party_id=accused.party.pk, actor=system, protected=i % 2 == 0, pseudonym=f"P{i}"
-        )
+        if i % 2 == 0:
+            party_set_protection(
+                party_id=accused.party.pk,
+                actor=system,
+                protected=True,
+                pseudonym=f"P{i}",
+                note="At risk.",
+            )
+        else:
+            party_update(party_id=accused.party.pk, actor=system, pseudonym=f"P{i}")
         builders.charge(system, case, accused)
         issued = builders.warrant(system, case, accused.party, issued_on="2023-11-14")
         builders.red_notice(system, issued)

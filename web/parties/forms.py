@@ -30,7 +30,9 @@ class PartyChoiceField(forms.ModelChoiceField):
 
 class PartyForm(RecordForm):
     # The identity a reader who may not see protected identities never gets for a protected party.
-    IDENTITY = ("name", "name_original", "aliases", "birth_date", "protected")
+    IDENTITY = ("name", "name_original", "aliases", "birth_date")
+    # Protection changes through its own form, with a note (ProtectionForm).
+    FIXED_AFTER_CREATION = ("protected",)
 
     aliases = LinesField(
         label=_("Aliases"),
@@ -87,6 +89,61 @@ class PartyForm(RecordForm):
         if hide_identity:
             for name in self.IDENTITY:
                 del self.fields[name]
+
+
+class ProtectionForm(forms.Form):
+    """Protect a party's identity, or lift its protection (lawyers, admins), with a note.
+
+    Lifting it shows the real name to every reader: the form asks for an explicit
+    confirmation, checked here, on the server.
+    """
+
+    protected = forms.TypedChoiceField(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        widget=forms.HiddenInput,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown instead of the name to those who may not see protected identities."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,  # the action says what is missing, as it does for the API
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required: why. It is recorded with the change and raises an alert."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand every reader will see the real name"),
+        required=False,
+    )
+
+    def __init__(self, *args, party: Party, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {
+            "protected": "false" if party.protected else "true",
+            "expected_version": party.version,
+            **kwargs["initial"],
+        }
+        super().__init__(*args, **kwargs)
+        self.lifting = party.protected
+        if self.lifting:
+            del self.fields["pseudonym"]
+        else:
+            del self.fields["confirm"]
+            self.initial.setdefault("pseudonym", party.pseudonym)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("protected") is False and not data.get("confirm"):
+            self.add_error(
+                "confirm" if "confirm" in self.fields else None,
+                _("Tick this to confirm: lifting protection shows the real name to every reader."),
+            )
+        return data
 
 
 class PositionForm(EndsAfterStart, forms.ModelForm):

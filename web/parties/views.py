@@ -3,24 +3,34 @@ pseudonym, and nothing else that identifies it, to readers who may not see more.
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.selectors import charges_visible_to, participations_visible_to
+from core.actions import VersionConflict
 from core.events import Actor
-from parties.actions import party_create, party_update_with_positions
+from core.forms import apply_errors
+from parties.actions import (
+    PROTECTION_PERM,
+    ProtectionUnchanged,
+    party_create,
+    party_set_protection,
+    party_update_with_positions,
+)
 from parties.models import Position
 from parties.selectors import can_see_protected, parties_visible_to, party_search, redact
 from warrants.selectors import notices_visible_to, warrants_visible_to
 from web.editing import save_page
 from web.follow_views import following
-from web.views import transition_forms
+from web.views import conflict_message, transition_forms
 
-from .forms import PartyForm, PartySearchForm, PositionFormSet
+from .forms import PartyForm, PartySearchForm, PositionFormSet, ProtectionForm
 
 PAGE_SIZE = 25
 
@@ -55,6 +65,9 @@ def party_detail(request: HttpRequest, pk) -> HttpResponse:
             "party": party,
             "identity_hidden": party.protected and not can_see_protected(user),
             "following": following(user, party),
+            "protection_form": ProtectionForm(party=party)
+            if user.has_perm(PROTECTION_PERM)
+            else None,
             "positions": party.positions.all(),
             "participations": [(p, transition_forms(p, user, here)) for p in participations],
             "charges": charges_visible_to(user).filter(accused__party=party),
@@ -123,4 +136,45 @@ def party_edit(request: HttpRequest, pk) -> HttpResponse:
         formset=positions,
         formset_legend=_("Position"),
         formset_new_legend=_("New position (optional)"),
+    )
+
+
+@login_required
+@permission_required(PROTECTION_PERM, raise_exception=True)
+def party_protection(request: HttpRequest, pk) -> HttpResponse:
+    """Protect a party's identity or lift its protection, with a note (POST); the form alone
+    on GET and after an error. Lifting needs the confirmation box ticked."""
+    user = request.user
+    party = get_object_or_404(parties_visible_to(user), pk=pk)
+    form = ProtectionForm(request.POST or None, party=party)
+    conflict, status = "", 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                party_set_protection(
+                    party_id=party.pk,
+                    protected=data["protected"],
+                    pseudonym=data.get("pseudonym", ""),
+                    note=data["note"],
+                    actor=Actor.for_user(user),
+                    expected_version=data["expected_version"],
+                )
+            except VersionConflict as error:
+                conflict, status = conflict_message(error.record), 409
+            except ProtectionUnchanged as error:
+                form.add_error(None, error.messages)  # not the hidden field's fault
+                status = 409
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                done = _("Identity protected.") if data["protected"] else _("Protection lifted.")
+                messages.success(request, done)
+                return redirect("parties:detail", pk=party.pk)
+    return render(
+        request,
+        "parties/protection.html",
+        {"party": party, "form": form, "conflict": conflict},
+        status=status,
     )
