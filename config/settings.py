@@ -4,6 +4,7 @@ Local defaults work on a developer machine with PostgreSQL and Redis on
 127.0.0.1. With DEBUG off the process refuses to start without SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "core",
     "cases",
     "parties",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.audit.AuditContextMiddleware",
+    # Last: turns a sign-in refused for a lockout into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +135,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Sign-in lockout (django-axes, web/accounts/lockout.py). The axes backend comes first: it
+# refuses a locked-out sign-in before any password is checked. API keys and the API's
+# session never go through authenticate(), so neither is counted nor locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "web.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # per username
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)  # per address (shared NAT)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# A success does not wipe the failures: it would also wipe those of every username tried
+# from the same address, so one valid account would reset an attack on another.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit (admin)
+AXES_LOCKOUT_CALLABLE = "web.accounts.lockout.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR: behind a reverse proxy all clients share the proxy's.
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
