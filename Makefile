@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test lock setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
+.PHONY: run test test-fast lock setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
 
 # Development installs the runtime set and the dev group (requirements-dev.lock); the
 # production image installs requirements.lock alone (Dockerfile).
@@ -54,6 +54,9 @@ db: setup
 demo: setup
 	$(WITH_SERVICES) $(DEMO_STEPS)
 
+# Development mode is asked for here, never a default: settings default to DEBUG off.
+db demo run: export DEBUG ?= true
+
 run: setup
 	$(WITH_SERVICES) $(DEMO_STEPS) \
 	    "$(MANAGE) collectstatic --no-input --verbosity 0" "$(BIN)/honcho start -f Procfile"
@@ -69,10 +72,18 @@ typecheck: setup
 migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The suite in two passes: the tests that start no process in parallel (pytest-xdist,
+# a database per worker), then the `slow` ones (Celery workers, Redis, Chromium, live
+# servers, subprocesses), one at a time: they time real processes on 2 cores.
+XDIST ?= 2
 pytest: setup node_modules/.installed
-	$(BIN)/pytest
+	$(WITH_SERVICES) "$(BIN)/pytest -m 'not slow' -n $(XDIST)" "$(BIN)/pytest -m slow"
 
 test: lint typecheck migrations-check pytest
+
+# The quick loop while working: everything but the `slow` tests (under 2 minutes).
+test-fast: setup
+	$(WITH_SERVICES) "$(BIN)/pytest -m 'not slow' -n $(XDIST) -q"
 
 bench: setup
 	$(BIN)/python bench/pipeline.py
