@@ -116,6 +116,15 @@ class Event(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # TRUNCATE fires no row trigger: refused by a statement trigger of its own (also
+            # when the table is one of many in the statement, or reached by CASCADE).
+            pgtrigger.Trigger(
+                name="append_only_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'Cannot truncate %: events are append-only', TG_TABLE_NAME;",
+            ),
             # Gap-free feed (core.selectors.feed_events_visible_to). Take our own
             # transaction id *before* the seq; then `horizon` = 1 + the highest id of any
             # transaction running now (each holds a lock on its own id; ids are 32-bit there,
