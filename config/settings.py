@@ -4,6 +4,7 @@ Local defaults work on a developer machine with PostgreSQL and Redis on
 127.0.0.1. With DEBUG off the process refuses to start without SECRET_KEY.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,7 +93,15 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/casetracker"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Connections stay bounded in every process (docs/operations.md, "Database connections").
+# gunicorn's sync workers and Celery's processes and threads are reused, so a persistent
+# connection (CONN_MAX_AGE) is one per process or thread. The development server starts a
+# thread per request: a connection kept open would outlive its thread (60 parallel requests
+# left dozens open), so there each request closes its own.
+_THREAD_PER_REQUEST = sys.argv[1:2] == ["runserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = (
+    0 if _THREAD_PER_REQUEST else env.int("CONN_MAX_AGE", default=60)
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
