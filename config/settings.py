@@ -1,7 +1,10 @@
 """Settings, all read from the environment (see README: "Configuration").
 
 Local defaults work on a developer machine with PostgreSQL and Redis on
-127.0.0.1. With DEBUG off the process refuses to start without SECRET_KEY.
+127.0.0.1. DEBUG is off unless asked for (`make run` asks), and with it off the
+process refuses to start without SECRET_KEY. Any variable can instead name a
+file holding its value: `SECRET_KEY_FILE=/run/secrets/secret_key` (Docker and
+Kubernetes secrets), `DATABASE_URL_FILE`, `EMAIL_HOST_PASSWORD_FILE`, ...
 """
 
 import sys
@@ -10,13 +13,32 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+class SecretFiles(environ.FileAwareMapping):
+    """os.environ where `NAME_FILE` names a file holding NAME's value (it wins over NAME).
+
+    The file's trailing newline (an editor's, `echo`'s) is not part of the value. A
+    `NAME_FILE` naming no readable file stops the start-up.
+    """
+
+    def __getitem__(self, key: str) -> str:
+        path = self.env.get(key + "_FILE")
+        try:
+            value = super().__getitem__(key)
+        except OSError as error:
+            raise ImproperlyConfigured(f"{key}_FILE: cannot read {path}: {error}") from error
+        return value.rstrip("\r\n") if path else value
+
+
+env = environ.FileAwareEnv()
+env.ENVIRON = SecretFiles()
+
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -46,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "core",
     "cases",
     "parties",
@@ -55,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,6 +166,25 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Content-Security-Policy (django-csp): no inline script or style but those carrying the
+# response's nonce (`{{ request.csp_nonce }}`; only the API docs page has any), nothing
+# from another origin, no framing. Django's SecurityMiddleware and XFrameOptionsMiddleware
+# still send nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and X-Frame-Options.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # the API docs' icons are data: URIs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
 

@@ -120,6 +120,13 @@ def test_compose_points_the_app_at_its_own_postgres_and_redis(compose):
     assert env["DEBUG"] == "false" and env["SECRET_KEY"]
 
 
+@pytest.mark.parametrize("name", [*APP_SERVICES, "migrate"])
+def test_compose_refuses_to_start_without_a_secret_key(compose, name):
+    """`${VAR:?message}`: compose stops with the message when VAR is unset or empty."""
+    secret = compose["services"][name]["environment"]["SECRET_KEY"]
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", secret), secret
+
+
 def test_the_image_uses_the_projects_python_and_lock(dockerfile):
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     image = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.M)
