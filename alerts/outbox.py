@@ -22,6 +22,10 @@ an event never runs again for it, and one that failed is retried later
 without redoing the others. A batch that fails is retried event by event, so
 one bad event cannot hold up the rest. The entry is deleted once every
 consumer has its receipt.
+
+Each relay first stamps the feed (core.feed): what it hands on has its feed
+position, and an event whose writer died before stamping it gets one by the
+next sweep at the latest.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from core.feed import stamp_feed
 from core.models import Event
 
 from .models import EventReceipt, OutboxEntry
@@ -91,11 +96,13 @@ def relay_batch(limit: int | None = None) -> int:
 def relay_event(seq: int) -> int:
     """The kick of event `seq`: relay a batch of queued events (oldest first, its own among
     them unless another relay holds it). Returns how many were relayed."""
+    stamp_feed()
     return relay_batch()
 
 
 def relay_sweep() -> int:
     """Relay every queued event, batch by batch. Returns how many were relayed."""
+    stamp_feed()
     total = 0
     while True:
         relayed = relay_batch()

@@ -72,6 +72,13 @@ class SubjectSerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     """One recorded change. `data` is the record after the change, redacted for the reader."""
 
+    seq = serializers.IntegerField(
+        source="feed_position",
+        allow_null=True,
+        read_only=True,
+        help_text="Position in the change feed, given in commit order once committed; "
+        "null only for the moment before the feed has it (history).",
+    )
     actor = ActorSerializer(source="*", read_only=True, help_text="Who made the change.")
     subject = SubjectSerializer(source="*", read_only=True, help_text="The record changed.")
     case = serializers.UUIDField(source="case_id", allow_null=True, help_text="The case, if any.")

@@ -14,6 +14,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from alerts import outbox
+from core import feed
 from core.audit import audit_context
 
 from . import checks, mail, webhooks
@@ -32,6 +33,13 @@ def relay_sweep() -> int:
     """Relay events whose kick was lost (beat, every OUTBOX_SWEEP_SECONDS)."""
     with audit_context("task", task="relay_sweep"):
         return outbox.relay_sweep()
+
+
+@shared_task(name="alerts.tasks.stamp_feed")
+def stamp_feed() -> int:
+    """Give committed events their feed position (core.feed); idempotent. Every relay does
+    it too; this one is for an operator, or a beat entry of its own."""
+    return feed.stamp_feed()
 
 
 @shared_task(name="alerts.tasks.deliver_webhook")

@@ -1,7 +1,7 @@
 """Events as the API shows them (domain.md §3), redacted for whoever reads them, and the feed.
 
-The feed (`GET /api/v1/events/?after=<seq>`) never skips an event: see
-`core.selectors.feed_events_visible_to`.
+The feed (`GET /api/v1/events/?after=<seq>`) never skips an event: `seq` is the
+event's feed position, given in commit order once it is committed (core.feed).
 """
 
 from __future__ import annotations
@@ -34,16 +34,22 @@ def filter_types(queryset, values: list[str], request: Request):
     return queryset.filter(types_q(values))
 
 
+class EventFeedPagination(FeedPagination):
+    """`after=<seq>` on the feed position (what events show as `seq`)."""
+
+    key = "feed_position"
+
+
 class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The change feed: every event you may read, ascending `seq`, never skipping one.
 
-    Poll with `after=<the last seq you processed>`. An event appears only once every
-    transaction that could still commit an event with a lower seq has finished, so
-    reading `after=N` can never miss one that commits later.
+    Poll with `after=<the last seq you processed>`. An event gets its seq (its feed
+    position) once committed, in commit order, and appears then: an event committing
+    later always gets a higher seq, so reading `after=N` can never miss one.
     """
 
     serializer_class = EventSerializer
-    pagination_class = FeedPagination
+    pagination_class = EventFeedPagination
     permission_classes = [Authenticated]
     filter_backends = [ParamFilter]
     lookup_field = "id"

@@ -103,7 +103,10 @@ class FeedPagination(pagination.BasePagination):
 
     `next` carries `after=<last seq of this page>` while a full page came back;
     a client that keeps the last seq it processed can always resume from it.
+    `key` is the field shown as `seq`: the feed pages on `feed_position` (core.feed).
     """
+
+    key = "seq"
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list[Any]:
         self.request = request
@@ -116,14 +119,16 @@ class FeedPagination(pagination.BasePagination):
         after = int(raw or 0)
         if after > 2**63 - 1:
             raise ValidationError({"after": ["Too large for a seq."]})
-        self.page = list(queryset.filter(seq__gt=after).order_by("seq")[: self.page_size])
+        self.page = list(
+            queryset.filter(**{f"{self.key}__gt": after}).order_by(self.key)[: self.page_size]
+        )
         return self.page
 
     def get_next_link(self) -> str | None:
         if len(self.page) < self.page_size:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, "after", self.page[-1].seq)
+        return replace_query_param(url, "after", getattr(self.page[-1], self.key))
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"next": self.get_next_link(), "previous": None, "results": data})

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import Country
 
+from core.feed import stamp_on_commit
 from core.kicks import kick_event
 from core.models import ActorKind, Event
 from core.workflow import Transition
@@ -128,6 +129,8 @@ def event_record(
         note=note,
         data=snapshot(record),
     )
-    # Low-latency hand-off to the pipeline once committed; the outbox sweep covers a lost kick.
+    # Once committed: its feed position at once, in this process (core.feed), then the
+    # low-latency hand-off to the pipeline; the relay and its sweep cover a lost one.
+    stamp_on_commit()
     kick_event(event.seq)
     return event

@@ -50,12 +50,16 @@ class ActorKind(models.TextChoices):
 class Event(models.Model):
     """One recorded change: the timeline, the change feed and the outbox of every side effect.
 
-    Append-only: the database refuses UPDATE and DELETE. `seq` orders the feed;
-    `txid` and `horizon` let the feed hold back events that a transaction with a
-    lower `seq` might still overtake (see `core.selectors.feed_events_visible_to`).
+    Append-only: the database refuses UPDATE, DELETE and TRUNCATE, save the one stamp of
+    `feed_position` (core.feed). `seq` numbers events as they are inserted (the outbox's
+    key); transactions commit out of that order, so the feed orders by `feed_position`,
+    given once the event is committed, in commit order (`seq` on the wire).
     """
 
-    seq = models.BigAutoField(primary_key=True, help_text="Position in the change feed.")
+    seq = models.BigAutoField(
+        primary_key=True,
+        help_text="Internal: number taken at insertion (the outbox's key, history order).",
+    )
     id = models.UUIDField(
         default=uuid.uuid4,
         unique=True,
@@ -65,7 +69,14 @@ class Event(models.Model):
     txid = models.BigIntegerField(
         db_default=models.Func(function="txid_current", output_field=models.BigIntegerField()),
         editable=False,
-        help_text="Id of the writing transaction (internal, for gap-free feed reads).",
+        help_text="Id of the writing transaction (internal, for diagnosis).",
+    )
+    feed_position = models.BigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Position in the change feed (`seq` on the wire), given once the event is "
+        "committed, in commit order (core.feed); null until then, and out of the feed.",
     )
     type = models.CharField(
         max_length=64,
@@ -101,21 +112,45 @@ class Event(models.Model):
     to_status = models.CharField(max_length=32, blank=True, help_text="Status after.")
     note = models.TextField(blank=True, help_text="Free text given with the change.")
     data = models.JSONField(help_text="Snapshot of the record after the change.")
-    horizon = models.BigIntegerField(
-        db_default=0,
-        editable=False,
-        help_text="Internal: first transaction id not yet assigned just after `seq` was taken. "
-        "The feed serves this event once every older transaction has finished.",
-    )
 
     class Meta:
         ordering = ["seq"]
         indexes = [
             models.Index(fields=["resource", "subject_id", "seq"]),
-            models.Index(fields=["horizon"], name="casetracker_event_horizon"),
+            # What core.feed still has to stamp: a handful of rows at any time.
+            models.Index(
+                fields=["seq"],
+                condition=models.Q(feed_position__isnull=True),
+                name="casetracker_event_unstamped",
+            ),
+        ]
+        constraints = [
+            # Partial, so that PostgreSQL does not count it as a key: the stamp's UPDATE then
+            # takes no lock that waits on a transaction referencing the event (a relay's
+            # receipts, alerts, deliveries: FOR KEY SHARE).
+            models.UniqueConstraint(
+                fields=["feed_position"],
+                condition=models.Q(feed_position__isnull=False),
+                name="casetracker_event_feed_position",
+            ),
         ]
         triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # The one change allowed: core.feed's stamp, setting `feed_position` where it
+            # was null and touching nothing else.
+            pgtrigger.Trigger(
+                name="append_only",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                IF TG_OP = 'UPDATE' AND OLD.feed_position IS NULL
+                   AND NEW.feed_position IS NOT NULL
+                   AND to_jsonb(OLD) - 'feed_position' = to_jsonb(NEW) - 'feed_position' THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION
+                    'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                """,
+            ),
             # TRUNCATE fires no row trigger: refused by a statement trigger of its own (also
             # when the table is one of many in the statement, or reached by CASCADE).
             pgtrigger.Trigger(
@@ -125,32 +160,12 @@ class Event(models.Model):
                 level=pgtrigger.Statement,
                 func="RAISE EXCEPTION 'Cannot truncate %: events are append-only', TG_TABLE_NAME;",
             ),
-            # Gap-free feed (core.selectors.feed_events_visible_to). Take our own
-            # transaction id *before* the seq; then `horizon` = 1 + the highest id of any
-            # transaction running now (each holds a lock on its own id; ids are 32-bit there,
-            # widened with our epoch). Any transaction that took a lower seq had its id by
-            # then, so once every id below `horizon` has finished, no lower seq can appear.
-            # (Snapshots cannot give this: their xmax is 1 + the last *completed* id.)
-            # Each insert draws two seq values: seq grows, with gaps.
+            # Positions come from core.feed alone, never from whoever inserts.
             pgtrigger.Trigger(
-                name="feed_horizon",
+                name="feed_unstamped",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert,
-                declare=[("own", "bigint"), ("low", "bigint")],
-                func="""
-                own := txid_current();
-                low := own % 4294967296;
-                NEW.txid := own;
-                NEW.seq := nextval(pg_get_serial_sequence(TG_TABLE_NAME, 'seq'));
-                SELECT 1 + greatest(own, max(
-                    CASE WHEN x - low > 2147483648 THEN own - low - 4294967296 + x
-                         WHEN low - x > 2147483648 THEN own - low + 4294967296 + x
-                         ELSE own - low + x END))
-                  INTO NEW.horizon
-                  FROM (SELECT transactionid::text::bigint AS x FROM pg_locks
-                        WHERE locktype = 'transactionid') AS running;
-                RETURN NEW;
-                """,
+                func="NEW.feed_position := NULL; RETURN NEW;",
             ),
         ]
 

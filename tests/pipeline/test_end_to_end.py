@@ -68,7 +68,7 @@ def test_a_red_notice_raises_a_critical_alert_an_email_and_a_signed_webhook_a_ro
     assert (body["id"], body["type"], body["seq"], body["subject"]["id"]) == (
         str(event.id),
         "notice.published",
-        event.seq,
+        Event.objects.get(pk=event.pk).feed_position,  # `seq` is its feed position
         str(notice.pk),
     )
     wait_for(

@@ -209,17 +209,19 @@ allowed now) and this page.
 
 ### Events are append-only, and the feed never skips one
 
-`core.models.Event` has a `pgtrigger.Protect` trigger refusing UPDATE
-and DELETE, whoever asks (ORM or raw SQL). Each transition, creation and
-INTERPOL listing observation appends one Event in the same transaction as the
-change, so an Event exists exactly when its change committed. `seq` orders the
-feed, but transactions commit out of `seq` order; so a trigger stamps each
-Event with its transaction id (`txid`) and a `horizon` (the transaction ids
-that existed when it took its `seq`), and the feed
-(`core.selectors.feed_events_visible_to`) serves an event only once
-every transaction below its horizon has finished, and only as an unbroken
-prefix. A client that read up to `seq` N and asks for `after=N` never misses
-an event that committed late with a lower `seq`.
+`core.models.Event` has triggers refusing UPDATE, DELETE and TRUNCATE,
+whoever asks (ORM or raw SQL), save one change: the stamp of its feed
+position. Each transition, creation and INTERPOL listing observation appends
+one Event in the same transaction as the change, so an Event exists exactly
+when its change committed. Transactions commit out of the order in which they
+inserted their events, so the feed does not order by insertion: once an event
+has committed, `core.feed` stamps it with the next `feed_position` (its `seq`
+on the wire), stamps being serialised by a transaction-level advisory lock, and
+the feed (`core.selectors.feed_events_visible_to`) serves stamped events only,
+in position order. Whoever has seen position N has seen every lower one, and an
+event committing later gets a higher one: a client that read up to `seq` N and
+asks for `after=N` never misses an event. Nothing outside this database (no
+transaction elsewhere on the server) holds the feed back.
 
 ### `version` is kept by a trigger too
 
