@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "cases",
     "parties",
@@ -85,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user who owes a second factor gets the two-factor step and nothing else.
+    "web.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +213,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit (admin
 AXES_LOCKOUT_CALLABLE = "web.accounts.lockout.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # The address is REMOTE_ADDR: behind a reverse proxy all clients share the proxy's.
+
+# Two-factor sign-in (django-otp, web/accounts/): optional for everyone, required for the
+# holders of casetracker.require_two_factor (a role's group, in the admin).
+OTP_TOTP_ISSUER = "casetracker"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"

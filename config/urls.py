@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # Web interface (docs/ui.md).
     path("accounts/", include(account_patterns)),
+    path("accounts/", include("web.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("web.cases.urls")),
     path("parties/", include("web.parties.urls")),

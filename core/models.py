@@ -181,4 +181,5 @@ def audited(model_name: str):
 
 
 # Models of the kernel kept in their own modules (imported so Django registers them).
+from core.accounts import Account  # noqa: E402, F401
 from core.keys import ApiKey  # noqa: E402, F401

@@ -36,6 +36,7 @@ def pages(system, case, accused, warrant) -> list[str]:
         reverse("web:users"),
         reverse("web:api_keys"),
         reverse("web:webhooks"),
+        reverse("two_factor_enroll"),  # its QR code is inline SVG, no style
         reverse("web:history", args=["warrant", warrant.pk]),
         reverse("web:transition", args=["warrant", warrant.pk]) + "?transition=refuse",
         reverse("warrants:notice", args=[notice.pk]),

@@ -1,0 +1,168 @@
+"""Two-factor pages: the second step of signing in, and enrolment with recovery codes."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.accounts import two_factor_required
+from web.accounts.two_factor import NEEDED, OFF, SESSION_KEY, has_device
+
+RECOVERY_CODES = 10
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        help_text=gettext_lazy("The 6 digits your authenticator app shows, or a recovery code."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return "".join(self.cleaned_data["token"].split()).lower()
+
+
+def next_url(request: HttpRequest) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return reverse("web:dashboard")
+
+
+def recovery_codes_issue(user) -> list[str]:
+    """Replace `user`'s recovery codes with new ones; returns them (they are shown once)."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The step after the password: a code from the app, or one recovery code (used up)."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(next_url(request))
+    if not has_device(user):
+        return redirect(f"{reverse('two_factor_enroll')}?{request.GET.urlencode()}")
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        # Each device verifies its own kind of code, under its own throttle.
+        model = TOTPDevice if token.isdigit() else StaticDevice
+        with transaction.atomic():
+            device = next(
+                (
+                    d
+                    for d in model.objects.filter(user=user, confirmed=True)
+                    if d.verify_token(token)
+                ),
+                None,
+            )
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    _("You used a recovery code; %(left)d left. Make new ones in Settings.")
+                    % {"left": left},
+                )
+            return redirect(next_url(request))
+        form.add_error("token", _("This code is not valid, or was already used."))
+        status = 400
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": next_url(request)},
+        status=status,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+def two_factor_enroll(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (shown as a QR code, its otpauth:// URI and its secret),
+    confirmed by one code from it; then the recovery codes, shown once. Once enrolled
+    (and signed in with it): new recovery codes, or turning two-factor off where the
+    role does not require it."""
+    user = request.user
+    required = two_factor_required(user)
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if enrolled and not user.is_verified():  # type: ignore[union-attr]
+        return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
+    action = request.POST.get("action", "")
+    if enrolled:
+        if request.method == "POST" and action == "recovery-codes":
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": recovery_codes_issue(user)}
+            )
+        if request.method == "POST" and action == "turn-off" and not required:
+            TOTPDevice.objects.filter(user=user).delete()
+            StaticDevice.objects.filter(user=user).delete()
+            request.session[SESSION_KEY] = OFF
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("two_factor_enroll")
+        left = StaticToken.objects.filter(device__user=user).count()
+        return render(
+            request,
+            "accounts/two_factor_enroll.html",
+            {"enrolled": True, "required": required, "recovery_left": left},
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            request.session[SESSION_KEY] = NEEDED
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": recovery_codes_issue(user), "next": next_url(request), "first": True},
+            )
+        form.add_error("token", _("This code is not valid: check the time on your phone."))
+        status = 400
+    uri = device.config_url
+    return render(
+        request,
+        "accounts/two_factor_enroll.html",
+        {
+            "enrolled": False,
+            "required": required,
+            "form": form,
+            "otpauth_uri": uri,
+            "secret": b32encode(device.bin_key).decode(),
+            "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code")),
+            "next": next_url(request),
+        },
+        status=status,
+    )
