@@ -14,7 +14,7 @@ from rest_framework.request import Request
 
 from core.models import Event
 from parties.models import Party
-from parties.selectors import can_see_protected
+from parties.selectors import can_see_protected, hidden_identity
 
 RESOURCE_PATHS = {
     "case": "cases",
@@ -25,7 +25,6 @@ RESOURCE_PATHS = {
     "warrant": "warrants",
     "notice": "notices",
 }
-PARTY_IDENTITY = {"name_original": "", "aliases": [], "birth_date": ""}
 
 
 def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str] | None:
@@ -51,7 +50,7 @@ def redacted_data(event: Event, hidden: dict[str, str] | None) -> dict[str, Any]
         return data
     if event.resource == "party" and (data.get("protected") or str(event.subject_id) in hidden):
         pseudonym = hidden.get(str(event.subject_id)) or data.get("pseudonym") or "Protected party"
-        data.update(PARTY_IDENTITY, name=pseudonym, pseudonym=pseudonym, protected=True)
+        data.update(hidden_identity(pseudonym), pseudonym=pseudonym, protected=True)
     return data
 
 

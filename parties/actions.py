@@ -18,12 +18,10 @@ from core.review import review_record
 from core.workflow import Transition
 
 from .models import Party, PartyKind, Position
-from .selectors import PROTECTED_FIELDS
 
 # Who may see a protected identity may also decide whether it is protected (lawyers, admins).
 PROTECTION_PERM = "parties.view_protected_identity"
 # What a reader without PROTECTION_PERM never gets of a protected party (positions aside).
-IDENTITY_FIELDS = ("name", *PROTECTED_FIELDS)
 # Not a workflow (a party has no status), but recorded like a transition: named, with a note.
 PROTECT = Transition(
     name="protect",
@@ -114,7 +112,7 @@ def party_update(
                 "protected identities may, through its own step, with a note."
             )
         raise ProtectionNotEditable()
-    _refuse_identity_edit(actor, party, [f for f in IDENTITY_FIELDS if f in changes])
+    _refuse_identity_edit(actor, party, [f for f in Party.IDENTITY_FIELDS if f in changes])
     return record_update(
         queryset=Party.objects.all(),
         pk=party_id,

@@ -52,6 +52,9 @@ class Party(Reviewable, Record):
     """A person or an organisation appearing in cases."""
 
     RESOURCE = "party"
+    # The identity only those who may see protected identities get (domain.md §1): every
+    # redaction, refusal and form reads this list. Positions are hidden with it.
+    IDENTITY_FIELDS = ("name", "name_original", "aliases", "birth_date")
     redacted = False  # True on in-memory copies shown through parties.selectors.redact()
 
     kind = models.CharField(

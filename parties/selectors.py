@@ -1,10 +1,8 @@
 """Readers of parties, scoped to who asks; protected identities redacted (domain.md §1)."""
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, F, Field, Prefetch, Q, QuerySet, When
 
 from .models import Party, Position
-
-PROTECTED_FIELDS = ("name_original", "aliases", "birth_date")
 
 
 def can_see_protected(user) -> bool:
@@ -18,12 +16,19 @@ def redact(party: Party, user) -> Party:
     Call it on every party a response or page shows, nested ones included.
     """
     if party.protected and not can_see_protected(user) and not party.redacted:
-        party.name = party.pseudonym
-        party.name_original, party.aliases, party.birth_date = "", [], ""
+        for field, value in hidden_identity(party.pseudonym).items():
+            setattr(party, field, value)
         # Positions would identify the person: hide them from the prefetch cache too.
         party._prefetched_objects_cache = {"positions": Position.objects.none()}  # type: ignore[attr-defined]
         party.redacted = True
     return party
+
+
+def hidden_identity(pseudonym: str) -> dict:
+    """The identity fields as shown for a protected party: its pseudonym, the rest blank."""
+    fields = (Party._meta.get_field(f) for f in Party.IDENTITY_FIELDS)
+    blank = {f.name: f.get_default() for f in fields if isinstance(f, Field)}
+    return {**blank, "name": pseudonym}
 
 
 def parties_visible_to(user) -> QuerySet[Party]:

@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from parties.selectors import PROTECTED_FIELDS, can_see_protected
+from parties.models import Party
+from parties.selectors import can_see_protected
 
 BOOKKEEPING = {"id", "version", "created_at", "updated_at", "reviewed_at"}
-IDENTITY_FIELDS = {"name", *PROTECTED_FIELDS}
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _hides_identity(record, user) -> bool:
 
 
 def _shown(name: str, value: Any, hide: bool) -> Any:
-    if hide and name in IDENTITY_FIELDS:
+    if hide and name in Party.IDENTITY_FIELDS:
         return "•••"
     if value in (None, "", []):
         return "—"

@@ -29,8 +29,6 @@ class PartyChoiceField(forms.ModelChoiceField):
 
 
 class PartyForm(RecordForm):
-    # The identity a reader who may not see protected identities never gets for a protected party.
-    IDENTITY = ("name", "name_original", "aliases", "birth_date")
     # Protection changes through its own form, with a note (ProtectionForm).
     FIXED_AFTER_CREATION = ("protected",)
 
@@ -87,7 +85,7 @@ class PartyForm(RecordForm):
     def __init__(self, *args, hide_identity: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if hide_identity:
-            for name in self.IDENTITY:
+            for name in Party.IDENTITY_FIELDS:
                 del self.fields[name]
 
 
