@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test test-fast lock setup db demo lint typecheck migrations-check pytest bench docs clean messages screenshots
+.PHONY: run test test-fast lock setup db demo backup restore lint typecheck migrations-check pytest bench docs clean messages screenshots
 
 # Development installs the runtime set and the dev group (requirements-dev.lock); the
 # production image installs requirements.lock alone (Dockerfile).
@@ -54,8 +54,25 @@ db: setup
 demo: setup
 	$(WITH_SERVICES) $(DEMO_STEPS)
 
-# Development mode is asked for here, never a default: settings default to DEBUG off.
-db demo run: export DEBUG ?= true
+# Backups (docs/operations.md, "Backups"). `make backup` writes
+# $(BACKUP_DIR)/casetracker-<UTC time>.dump and its .manifest.json. `make restore
+# BACKUP=<a .dump>` checks it against its manifest, then restores it into the database of
+# DATABASE_URL (INTO=name: another database of the same server), created if missing; one
+# that is not empty is refused unless FORCE=1.
+BACKUP_DIR  ?= backups
+RESTORE_ARGS = $(BACKUP)$(if $(INTO), --database $(INTO))$(if $(filter 1 true yes,$(FORCE)), --force)
+
+backup: setup
+	$(WITH_SERVICES) "$(MANAGE) backup --dir $(BACKUP_DIR)"
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=<a .dump> [INTO=db] [FORCE=1]" >&2; exit 2; }
+	$(WITH_SERVICES) "$(MANAGE) restore $(RESTORE_ARGS)"
+
+# Development mode is asked for here, never a default: settings default to DEBUG off
+# (migrations-check, docs, messages and bench run on a developer machine too).
+db demo run migrations-check docs messages bench: export DEBUG ?= true
+backup restore: export DEBUG ?= true
 
 run: setup
 	$(WITH_SERVICES) $(DEMO_STEPS) \
