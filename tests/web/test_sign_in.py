@@ -282,3 +282,12 @@ def test_an_authorization_header_does_not_skip_the_second_factor(client, lawyer)
         assert client.get("/", HTTP_AUTHORIZATION=header).status_code == 302, header
         assert client.get("/api/v1/cases/", HTTP_AUTHORIZATION=header).status_code == 403
     assert client.get("/api/v1/cases/", HTTP_AUTHORIZATION="Bearer junk").status_code == 401
+
+
+def test_the_enrolment_page_links_the_settings_only_for_who_may_reach_them(client, staff, lawyer):
+    require_two_factor("lawyer")
+    sign_in(client, "staff", "pw-staff")
+    assert b'aria-label="Settings"' in client.get("/accounts/two-factor/setup/").content
+    other = Client()
+    sign_in(other, "lawyer", "pw-lawyer")
+    assert b'aria-label="Settings"' not in other.get("/accounts/two-factor/setup/").content

@@ -113,6 +113,8 @@ def two_factor_enroll(request: HttpRequest) -> HttpResponse:
     user = request.user
     required = two_factor_required(user)
     enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    # The settings pages' links only for who may reach them: not while a factor is owed.
+    owes = request.session.get(SESSION_KEY) == NEEDED and not user.is_verified()  # type: ignore[union-attr]
     if enrolled and not user.is_verified():  # type: ignore[union-attr]
         return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
     action = request.POST.get("action", "")
@@ -131,7 +133,7 @@ def two_factor_enroll(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/two_factor_enroll.html",
-            {"enrolled": True, "required": required, "recovery_left": left},
+            {"enrolled": True, "required": required, "recovery_left": left, "owes": False},
         )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -158,6 +160,7 @@ def two_factor_enroll(request: HttpRequest) -> HttpResponse:
         {
             "enrolled": False,
             "required": required,
+            "owes": owes,
             "form": form,
             "otpauth_uri": uri,
             "secret": b32encode(device.bin_key).decode(),
