@@ -70,6 +70,17 @@ def test_an_address_trying_many_usernames_is_locked_for_all_of_them(client, staf
     assert sign_in(client, "staff", "pw-staff", ELSEWHERE).status_code == 302
 
 
+def test_the_admin_sign_in_is_locked_too(client):
+    make_user("root", is_staff=True, is_superuser=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "root", "password": "x"}, REMOTE_ADDR=HERE)
+    response = client.post(
+        "/admin/login/", {"username": "root", "password": "pw-root"}, REMOTE_ADDR=ELSEWHERE
+    )
+    assert response.status_code == 429 and b"Sign-in locked" in response.content
+    assert not signed_in(client)
+
+
 def test_the_lock_ends_after_the_cool_off(client, staff):
     fail(client, "staff", settings.AXES_FAILURE_LIMIT)
     later = datetime.datetime.now(datetime.UTC) + settings.AXES_COOLOFF_TIME
@@ -291,3 +302,14 @@ def test_the_enrolment_page_links_the_settings_only_for_who_may_reach_them(clien
     other = Client()
     sign_in(other, "lawyer", "pw-lawyer")
     assert b'aria-label="Settings"' not in other.get("/accounts/two-factor/setup/").content
+
+
+def test_the_two_factor_pages_carry_the_csp(client, lawyer, staff):
+    from tests.web.test_security_headers import check_html
+
+    enroll(lawyer)
+    sign_in(client, "lawyer", "pw-lawyer")
+    check_html(client.get("/accounts/two-factor/"))
+    other = Client()
+    sign_in(other, "staff", "pw-staff")
+    check_html(other.get("/accounts/two-factor/setup/"))
