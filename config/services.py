@@ -111,6 +111,14 @@ def exports(
     return urls
 
 
+def inherited(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the steps, less what importing this package put there: the
+    `config` package's Celery app sets DJANGO_SETTINGS_MODULE=config.settings, which would
+    override the test suite's own settings (pyproject.toml). Every entry point that needs
+    config.settings (manage.py, wsgi, celery) defaults to it by itself."""
+    return {k: v for k, v in env.items() if (k, v) != ("DJANGO_SETTINGS_MODULE", "config.settings")}
+
+
 def describe(choice: Choice, ports: Mapping[str, int]) -> str:
     """One line saying where the service is (never a password)."""
     name = {"postgres": "PostgreSQL", "redis": "Redis"}[choice.service]
@@ -371,7 +379,7 @@ def main(argv: Sequence[str]) -> int:
         with embedded([c.service for c in choices if c.embedded]) as ports:
             for choice in choices:
                 print(describe(choice, ports), flush=True)
-            env = {**os.environ, **exports(choices, ports, os.environ)}
+            env = {**inherited(os.environ), **exports(choices, ports, os.environ)}
             return run_steps(argv, env, stopping)
     except ImportError as error:
         print(f"config.services: {error}; `make setup` installs it.", file=sys.stderr)

@@ -133,3 +133,13 @@ def test_the_steps_get_the_urls_and_the_first_failure_stops_the_rest(tmp_path, o
     assert code == 3
     assert seen.read_text().strip() == DB_URL
     assert not after.exists()
+
+
+def test_the_steps_do_not_inherit_the_settings_module_the_celery_app_defaults_to():
+    # `python -m config.services` imports config/, whose Celery app sets it: passed on, it
+    # would override pytest's own (tests.settings) and start the suite with DEBUG off.
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/bin"}
+    assert services.inherited(env) == {"PATH": "/bin"}
+    assert services.inherited({"DJANGO_SETTINGS_MODULE": "mysite.settings"}) == {
+        "DJANGO_SETTINGS_MODULE": "mysite.settings"
+    }
