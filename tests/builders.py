@@ -51,3 +51,22 @@ def red_notice(actor, warrant, **fields):
     return notice_create(
         actor=actor, kind="red", warrant=warrant, requesting_country="FR", **fields
     )
+
+
+SECRET_TITLE = "President of the Republic of Secretland"
+
+
+def protected_head_of_state(actor):
+    """A person protected from creation (even their `party.created` snapshot says so) who
+    held a position with personal immunity: what the records imply must stay hidden too."""
+    return party_create(
+        actor=actor,
+        kind="person",
+        name="Realname Hidden",
+        aliases=["Realalias"],
+        protected=True,
+        pseudonym="Witness H",
+        positions=[
+            {"title": SECRET_TITLE, "function": "head_of_state", "started_on": "2000-07-17"}
+        ],
+    )

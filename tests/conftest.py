@@ -160,3 +160,15 @@ def warrant(db, system, case, accused):
 def _no_pipeline_kicks(settings):
     """Tests publish no Celery messages unless they run a pipeline (tests/pipeline/)."""
     settings.OUTBOX_KICKS = False
+
+
+@pytest.fixture
+def head_of_state(system):
+    return builders.protected_head_of_state(system)
+
+
+@pytest.fixture
+def immune_warrant(system, case, head_of_state):
+    """A warrant issued while its protected subject held personal immunity."""
+    accused = builders.accused(system, case, head_of_state)
+    return builders.warrant(system, case, accused.party, issued_on="2023-11-14")

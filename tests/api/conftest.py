@@ -24,6 +24,21 @@ def client_for(user=None, key: str | None = None) -> APIClient:
 
 
 @pytest.fixture
+def clients(staff, lawyer, viewer, outsider, admin_user, read_key, write_key):
+    """A client per persona (domain.md §5): sessions, the two keys (owned by staff), none."""
+    return {
+        "staff": client_for(staff),
+        "lawyer": client_for(lawyer),
+        "viewer": client_for(viewer),
+        "outsider": client_for(outsider),
+        "admin": client_for(admin_user),
+        "read_key": client_for(key=read_key),
+        "write_key": client_for(key=write_key),
+        "anonymous": client_for(),
+    }
+
+
+@pytest.fixture
 def anon() -> APIClient:
     return APIClient()
 

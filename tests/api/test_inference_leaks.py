@@ -5,32 +5,9 @@ import pytest
 
 from parties.actions import party_create
 from tests import builders
+from tests.builders import SECRET_TITLE
 
 pytestmark = pytest.mark.django_db
-
-SECRET_TITLE = "President of the Republic of Secretland"
-
-
-@pytest.fixture
-def head_of_state(system):
-    """Protected from creation, so even its `party.created` snapshot says protected."""
-    return party_create(
-        actor=system,
-        kind="person",
-        name="Realname Hidden",
-        aliases=["Realalias"],
-        protected=True,
-        pseudonym="Witness H",
-        positions=[
-            {"title": SECRET_TITLE, "function": "head_of_state", "started_on": "2000-07-17"}
-        ],
-    )
-
-
-@pytest.fixture
-def immune_warrant(system, case, head_of_state):
-    accused = builders.accused(system, case, head_of_state)
-    return builders.warrant(system, case, accused.party, issued_on="2023-11-14")
 
 
 def risks(client, warrant) -> list:

@@ -26,7 +26,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from alerts.models import Alert, Subscription, WebhookDelivery, WebhookEndpoint
 from core.keys import ApiKey
 from core.models import Event
-from tests.api.conftest import client_for
 
 PERSONAS = ["anonymous", "viewer", "staff", "lawyer", "admin", "read_key", "write_key"]
 
@@ -55,19 +54,6 @@ def canonical(route: str) -> str:
 
 class Undo(Exception):
     pass
-
-
-@pytest.fixture
-def clients(staff, lawyer, viewer, admin_user, read_key, write_key):
-    return {
-        "anonymous": client_for(),
-        "viewer": client_for(viewer),
-        "staff": client_for(staff),
-        "lawyer": client_for(lawyer),
-        "admin": client_for(admin_user),
-        "read_key": client_for(key=read_key),
-        "write_key": client_for(key=write_key),
-    }
 
 
 @pytest.fixture

@@ -10,23 +10,8 @@ from collections.abc import Callable
 import pytest
 from django.db import transaction
 
-from tests.api.conftest import client_for
-
 PERSONAS = ["staff", "lawyer", "viewer", "outsider", "read_key", "write_key", "anonymous"]
 READERS = {"staff", "lawyer", "viewer", "read_key", "write_key"}
-
-
-@pytest.fixture
-def clients(staff, lawyer, viewer, outsider, read_key, write_key):
-    return {
-        "staff": client_for(staff),
-        "lawyer": client_for(lawyer),
-        "viewer": client_for(viewer),
-        "outsider": client_for(outsider),
-        "read_key": client_for(key=read_key),
-        "write_key": client_for(key=write_key),
-        "anonymous": client_for(),
-    }
 
 
 def expected(persona: str, allowed: set[str], ok: int) -> int:
