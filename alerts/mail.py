@@ -19,28 +19,32 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Alert, DeliveryStatus, Notification, WebhookEndpoint
-from .selectors import alerts_for_reader
+from .models import DeliveryStatus, Notification, WebhookEndpoint
+from .selectors import alerts_visible_to
 
 log = logging.getLogger(__name__)
 
 
-NOT_FOR_RECIPIENT = "Not sent: the recipient may not read this alert (its party is protected)."
+NOT_FOR_RECIPIENT = (
+    "Not sent: the recipient may not read this alert now (deactivated, no longer in a role"
+    " that reads alerts, or its party protected since)."
+)
 
 
 def read_as_recipients(rows: list[Notification]) -> list[Notification]:
     """Give each row the alert as its recipient may read it now: a party is named as the
     recipient may see it at sending time, not as it was when the alert was raised.
 
-    Returns the rows the recipient may read; the others (an alert that tells what a
-    party protected since hides, see Alert.reveals_identity) are given up, unsent.
+    Returns the rows the recipient may read now; the others are given up, unsent: the
+    recipient was deactivated or lost every role that reads alerts, or the alert tells
+    what a party protected since hides (Alert.reveals_identity).
     """
     per_user: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         per_user[row.user_id].append(row)
     readable, refused = [], []
     for user_rows in per_user.values():
-        alerts = alerts_for_reader(Alert.objects.select_related("case"), user_rows[0].user)
+        alerts = alerts_visible_to(user_rows[0].user)
         shown = alerts.in_bulk([row.alert_id for row in user_rows])
         for row in user_rows:
             if row.alert_id in shown:

@@ -23,9 +23,11 @@ without redoing the others. A batch that fails is retried event by event, so
 one bad event cannot hold up the rest. The entry is deleted once every
 consumer has its receipt.
 
-Each relay first stamps the feed (core.feed): what it hands on has its feed
-position, and an event whose writer died before stamping it gets one by the
-next sweep at the latest.
+Each relay first stamps the feed (core.feed), so what it hands on normally has its
+feed position; an event whose writer died before stamping it gets one by the next
+sweep at the latest. A stamp that fails (a lock timeout) is logged and the relay goes
+on: alerts and emails do not wait for the feed (a webhook body may then carry
+`"seq": null`, as history does for an event not yet in the feed).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from core.feed import stamp_feed
+from core.feed import try_stamp_feed
 from core.models import Event
 
 from .models import EventReceipt, OutboxEntry
@@ -96,13 +98,13 @@ def relay_batch(limit: int | None = None) -> int:
 def relay_event(seq: int) -> int:
     """The kick of event `seq`: relay a batch of queued events (oldest first, its own among
     them unless another relay holds it). Returns how many were relayed."""
-    stamp_feed()
+    try_stamp_feed()
     return relay_batch()
 
 
 def relay_sweep() -> int:
     """Relay every queued event, batch by batch. Returns how many were relayed."""
-    stamp_feed()
+    try_stamp_feed()
     total = 0
     while True:
         relayed = relay_batch()

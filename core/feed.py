@@ -63,12 +63,13 @@ def stamp_feed(limit: int = STAMP_BATCH) -> int:
             return total
 
 
-def _stamp_after_commit() -> None:
+def try_stamp_feed() -> None:
+    """stamp_feed, where a failure (a lock timeout) must not stop what follows: the commit
+    stands, and the next stamp (a relay, a sweep) numbers the events."""
     try:
         stamp_feed()
     except DatabaseError as error:
-        # The commit stands; the relay or the next sweep stamps the event.
-        log.warning("Feed stamp after commit failed (%s); the relay will stamp.", error)
+        log.warning("Feed stamp failed (%s); the next relay or sweep will stamp.", error)
 
 
 def stamp_on_commit() -> None:
@@ -76,10 +77,10 @@ def stamp_on_commit() -> None:
     many events it writes; never if it rolls back)."""
     # Entries are (savepoint ids, callback, robust); a rolled-back savepoint drops its own.
     if connection.in_atomic_block and any(
-        entry[1] is _stamp_after_commit for entry in connection.run_on_commit
+        entry[1] is try_stamp_feed for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_stamp_after_commit)
+    transaction.on_commit(try_stamp_feed)
 
 
 def feed_lag_seconds() -> float:

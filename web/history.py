@@ -35,11 +35,12 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _tracked_fields(row) -> list[str]:
+def _tracked_fields(row, record) -> list[str]:
+    omitted = BOOKKEEPING | set(getattr(record, "HISTORY_OMITS", ()))
     return [
         f.attname
         for f in row._meta.concrete_fields
-        if not f.name.startswith("pgh_") and f.attname not in BOOKKEEPING
+        if not f.name.startswith("pgh_") and f.attname not in omitted
     ]
 
 
@@ -74,7 +75,7 @@ def history(record, user) -> list[Entry]:
     entries: list[Entry] = []
     previous = None
     for row in rows:
-        names = _tracked_fields(row)
+        names = _tracked_fields(row, record)
         changes = [
             Change(
                 name.removesuffix("_id"),
@@ -111,8 +112,10 @@ def last_change(record) -> tuple[str, datetime.datetime | None]:
     return _actor(row)[0], row.pgh_created_at
 
 
-def changed_since_approval(record) -> list[Change] | None:
-    """Fields that differ from the record as it was when last approved; None if never approved."""
+def changed_since_approval(record, user) -> list[Change] | None:
+    """Fields that differ from the record as it was when last approved; None if never approved.
+
+    Identity fields of a protected party show as "•••" to readers who may not see them."""
     approved = (
         record.audit_trail.filter(review="approved").order_by("-pgh_id").first()
         if hasattr(record, "review")
@@ -121,13 +124,14 @@ def changed_since_approval(record) -> list[Change] | None:
     if approved is None:
         return None
     review_fields = {"review", "reviewed_by_id", "review_comment"}
+    hide = _hides_identity(record, user)
     changes = []
-    for name in _tracked_fields(approved):
+    for name in _tracked_fields(approved, record):
         before, now = getattr(approved, name), getattr(record, name, None)
         if name not in review_fields and before != now:
             changes.append(
                 Change(
-                    name.removesuffix("_id"), _shown(name, before, False), _shown(name, now, False)
+                    name.removesuffix("_id"), _shown(name, before, hide), _shown(name, now, hide)
                 )
             )
     return changes

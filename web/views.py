@@ -187,11 +187,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     items: list[tuple[str, Any, Any]] = []
     if user.has_perm("parties.review_party"):
         for party in parties_visible_to(user).exclude(review="approved").order_by("updated_at"):
-            items.append(("party", party, audit.changed_since_approval(party)))
+            items.append(("party", party, audit.changed_since_approval(party, request.user)))
     if user.has_perm("cases.review_charge"):
         charges = charges_visible_to(user).exclude(review="approved").order_by("updated_at")
         for charge in charges:
-            items.append(("charge", charge, audit.changed_since_approval(charge)))
+            items.append(("charge", charge, audit.changed_since_approval(charge, request.user)))
     return render(request, "web/review_queue.html", {"items": items})
 
 
@@ -228,7 +228,7 @@ def review(request: HttpRequest, resource: str, pk) -> HttpResponse:
         {
             "resource": resource,
             "record": record,
-            "changes": audit.changed_since_approval(record),
+            "changes": audit.changed_since_approval(record, request.user),
             "form": form,
         },
         status=400,

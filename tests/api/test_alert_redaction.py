@@ -26,6 +26,7 @@ from alerts.webhooks import deliver, endpoint_create, fan_out
 from cases.actions import participation_create
 from core.events import Actor
 from core.models import Event
+from parties.actions import party_set_protection
 from tests import builders
 from tests.api.conftest import client_for
 from warrants.actions import notice_transition, warrant_transition
@@ -38,19 +39,9 @@ PUBLIC_URL = "https://93.184.215.14/hooks/casetracker"  # a literal public addre
 
 
 def protect(party, actor: Actor) -> None:
-    """Protect a party through whichever action parties/ offers for it."""
-    from parties import actions
-
-    if hasattr(actions, "party_set_protection"):
-        actions.party_set_protection(
-            party_id=party.pk,
-            actor=actor,
-            protected=True,
-            pseudonym=PSEUDONYM,
-            note="Witness at risk",
-        )
-    else:
-        actions.party_update(party_id=party.pk, actor=actor, protected=True, pseudonym=PSEUDONYM)
+    party_set_protection(
+        party_id=party.pk, actor=actor, protected=True, pseudonym=PSEUDONYM, note="At risk"
+    )
 
 
 class Story:
@@ -97,7 +88,7 @@ def story(system, viewer, lawyer, settings) -> Story:
     assert len(named) >= 4, [a.title for a in s.alerts]
     assert Notification.objects.filter(alert__in=named, user=viewer).exists()
     protect(s.witness, system)
-    # The protection's own event (party.protected, if the action records one) raises too.
+    # The protection's own event (party.protected) raises an alert too.
     raise_for_events(list(Event.objects.filter(seq__gt=events[-1].seq)))
     s.alerts = list(Alert.objects.all())
     return s
@@ -358,3 +349,31 @@ def test_an_alert_telling_that_a_protected_person_held_office_is_for_lawyers_onl
     assert [m.to for m in mail.outbox] == [[lawyer.email]]
     refused = Notification.objects.get(alert=alert, user=viewer)
     assert (refused.status, refused.last_error) == ("failed", alert_mail.NOT_FOR_RECIPIENT)
+
+
+def test_an_alerts_history_never_shows_a_title_written_with_the_real_name(story, viewer):
+    # Alerts raised before titles kept {subject} stored the name; their audit rows still do.
+    alert = next(a for a in story.alerts if a.party_id == story.witness.pk)
+    Alert.objects.filter(pk=alert.pk).update(title=f"Warrant for {SECRET} annulled")
+    Alert.objects.filter(pk=alert.pk).update(title=alert.title)
+    page = web_client(viewer).get(reverse("web:history", args=["alert", alert.pk]))
+    assert page.status_code == 200
+    assert SECRET not in page.content.decode()
+
+
+@pytest.mark.parametrize("change", ["deactivated", "left_every_role"])
+def test_no_email_goes_to_a_user_who_may_no_longer_read_alerts(story, viewer, change):
+    if change == "deactivated":
+        viewer.is_active = False
+        viewer.save(update_fields=["is_active"])
+    else:
+        viewer.groups.clear()
+    mail.outbox.clear()
+    rows = Notification.objects.filter(user=viewer, digest=False, status="pending")
+    assert rows.exists()
+    for row in rows:
+        assert alert_mail.send_notification(row.pk) is False
+    alert_mail.send_digests()
+    assert [m for m in mail.outbox if viewer.email in m.to] == []
+    refused = Notification.objects.filter(user=viewer).exclude(status="pending")
+    assert {n.last_error for n in refused} == {alert_mail.NOT_FOR_RECIPIENT}

@@ -203,7 +203,7 @@ def test_a_transaction_is_stamped_once_after_it_commits_however_many_events_it_w
     warrant, system, as_viewer
 ):
     def stamps_queued() -> int:
-        return sum(entry[1] is feed._stamp_after_commit for entry in connection.run_on_commit)
+        return sum(entry[1] is feed.try_stamp_feed for entry in connection.run_on_commit)
 
     with transaction.atomic():
         warrant_transition(

@@ -74,7 +74,8 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
         error = " ".join(refused.messages)
     # Re-read through the selector: as it is now (it may have moved meanwhile), its title
     # naming parties as this reader may see them.
-    alert = visible.get(pk=alert.pk)
+    # (Not found once a party it reveals was protected meanwhile.)
+    alert = get_object_or_404(visible, pk=alert.pk)
     if getattr(request, "htmx", False):
         row = {"alert": alert, "swapped": True, "error": error}
         if error:
