@@ -21,10 +21,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import two_factor
 from core.accounts import two_factor_required
 from web.accounts.two_factor import NEEDED, OFF, SESSION_KEY, has_device
-
-RECOVERY_CODES = 10
 
 
 class TokenForm(forms.Form):
@@ -44,17 +43,6 @@ def next_url(request: HttpRequest) -> str:
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return reverse("web:dashboard")
-
-
-def recovery_codes_issue(user) -> list[str]:
-    """Replace `user`'s recovery codes with new ones; returns them (they are shown once)."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=user, name="Recovery codes", defaults={"confirmed": True}
-    )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
 
 
 @never_cache
@@ -121,11 +109,12 @@ def two_factor_enroll(request: HttpRequest) -> HttpResponse:
     if enrolled:
         if request.method == "POST" and action == "recovery-codes":
             return render(
-                request, "accounts/recovery_codes.html", {"codes": recovery_codes_issue(user)}
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": two_factor.recovery_codes_issue(user=user)},
             )
         if request.method == "POST" and action == "turn-off" and not required:
-            TOTPDevice.objects.filter(user=user).delete()
-            StaticDevice.objects.filter(user=user).delete()
+            two_factor.two_factor_turn_off(user=user)
             request.session[SESSION_KEY] = OFF
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("two_factor_enroll")
@@ -135,21 +124,18 @@ def two_factor_enroll(request: HttpRequest) -> HttpResponse:
             "accounts/two_factor_enroll.html",
             {"enrolled": True, "required": required, "recovery_left": left, "owes": False},
         )
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = two_factor.authenticator_pending(user=user)
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        codes = two_factor.authenticator_confirm(device=device, token=form.cleaned_data["token"])
+        if codes is not None:
             otp_login(request, device)
             request.session[SESSION_KEY] = NEEDED
             return render(
                 request,
                 "accounts/recovery_codes.html",
-                {"codes": recovery_codes_issue(user), "next": next_url(request), "first": True},
+                {"codes": codes, "next": next_url(request), "first": True},
             )
         form.add_error("token", _("This code is not valid: check the time on your phone."))
         status = 400
