@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import Country
 
+from core.dates import latest_legal_date
 from core.feed import stamp_on_commit
 from core.kicks import kick_event
 from core.models import ActorKind, Event
@@ -84,9 +85,8 @@ def snapshot(record: models.Model) -> dict[str, Any]:
 
 def parse_effective_date(value: datetime.date | str | None) -> datetime.date:
     """The legal date of a change: today by default, never in the future."""
-    today = timezone.localdate()
     if value in (None, ""):
-        return today
+        return timezone.localdate()
     if isinstance(value, str):
         try:
             value = datetime.date.fromisoformat(value)
@@ -95,7 +95,7 @@ def parse_effective_date(value: datetime.date | str | None) -> datetime.date:
                 {"effective_date": f"'{value}' is not a date; use YYYY-MM-DD."}
             ) from None
     assert isinstance(value, datetime.date)
-    if value > today:
+    if value > latest_legal_date():
         raise ValidationError(
             {"effective_date": f"{value} is in the future; legal dates have happened."}
         )

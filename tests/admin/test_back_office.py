@@ -40,10 +40,10 @@ def test_issuing_a_warrant_from_the_admin_records_the_event(staff_client, warran
 @time_machine.travel("2024-06-01 12:00 +00:00", tick=False)
 def test_a_transition_dated_in_the_future_is_refused_on_the_form(staff_client, warrant):
     url = reverse("admin:warrants_warrant_transition", args=[warrant.pk, "issue"])
-    page = staff_client.post(url, {"effective_date": "2024-06-02", "note": "signed"})
+    page = staff_client.post(url, {"effective_date": "2024-06-03", "note": "signed"})
     assert page.status_code == 200
     assert page.context["form"].errors == {
-        "effective_date": ["2024-06-02 is in the future; legal dates have happened."]
+        "effective_date": ["2024-06-03 is in the future; legal dates have happened."]
     }
     warrant.refresh_from_db()
     assert (warrant.status, warrant.version) == ("requested", 1)

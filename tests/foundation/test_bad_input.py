@@ -229,3 +229,17 @@ def test_today_is_a_legal_date(system, case, accused):
 
     warrant = builders.warrant(system, case, accused.party, issued_on=timezone.localdate())
     assert warrant.status == "issued"
+
+
+def test_today_anywhere_on_earth_is_a_legal_date_and_the_day_after_is_not(system, case, accused):
+    import time_machine
+
+    # Noon UTC: already the next day in Kiribati (UTC+14), not yet the one after.
+    with time_machine.travel("2026-12-02 12:00Z", tick=False):
+        warrant = builders.warrant(system, case, accused.party, issued_on="2026-12-03")
+        assert warrant.issued_on.isoformat() == "2026-12-03"
+        refuse(
+            lambda: builders.warrant(system, case, accused.party, issued_on="2026-12-04"),
+            "issued_on",
+            "in the future",
+        )

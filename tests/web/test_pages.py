@@ -158,13 +158,13 @@ def test_a_transition_dated_in_the_future_is_refused_next_to_the_date(client, st
         {
             "transition": "issue",
             "expected_version": warrant.version,
-            "effective_date": "2024-06-02",
+            "effective_date": "2024-06-03",
         },
     )
     page = response.content.decode()
     assert response.status_code == 400
     errors = re.search(r'id="id_effective_date_errors">(.*?)</div>', page, re.S)
-    assert errors and "2024-06-02 is in the future" in errors.group(1)
+    assert errors and "2024-06-03 is in the future" in errors.group(1)
     assert Warrant.objects.get(pk=warrant.pk).status == "requested"
 
 
