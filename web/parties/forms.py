@@ -112,7 +112,10 @@ class ProtectionForm(forms.Form):
         label=_("Note"),
         required=False,  # the action says what is missing, as it does for the API
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required: why. It is recorded with the change and raises an alert."),
+        help_text=_(
+            "Required: why. It is recorded with the change, raises an alert and is read by"
+            " every reader of the record: never write the real name or where the person is."
+        ),
     )
     confirm = forms.BooleanField(
         label=_("I understand every reader will see the real name"),
