@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from core.events import type_matches
 from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
-from parties.models import Party
 
 from .workflows import ALERT
 
@@ -16,11 +15,6 @@ from .workflows import ALERT
 # reader, so protecting a party hides its name at once in every alert, older ones included.
 SUBJECT = "{subject}"
 UNKNOWN_PARTY = "an unknown party"
-
-
-def public_name(party: Party) -> str:
-    """The name anyone may see: a protected party's pseudonym."""
-    return (party.pseudonym or "Protected party") if party.protected else party.name
 
 
 class Severity(models.TextChoices):
@@ -163,7 +157,8 @@ class Alert(Record):
             return self.title
         name = getattr(self, "party_shown_name", None)
         if name is None:
-            name = public_name(self.party) if self.party_id and self.party else UNKNOWN_PARTY
+            # Party.__str__: the name anyone may see (a protected party's pseudonym).
+            name = str(self.party) if self.party_id and self.party else UNKNOWN_PARTY
         return self.title.replace(SUBJECT, name)
 
 

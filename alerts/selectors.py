@@ -1,6 +1,6 @@
 """Readers of alerts and webhooks, scoped to who asks."""
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, QuerySet, When
 
 from parties.selectors import can_see_protected
 
@@ -21,11 +21,10 @@ def alerts_for_reader(alerts: QuerySet[Alert], user) -> QuerySet[Alert]:
         shown = F("party__name")
     else:
         alerts = alerts.exclude(reveals_identity=True, party__protected=True)
-        pseudonym = Case(
-            When(party__pseudonym="", then=Value("Protected party")),
-            default=F("party__pseudonym"),
+        # A protected party always has a pseudonym (constraint party_protected_has_pseudonym).
+        shown = Case(
+            When(party__protected=True, then=F("party__pseudonym")), default=F("party__name")
         )
-        shown = Case(When(party__protected=True, then=pseudonym), default=F("party__name"))
     # An alert without a party gets NULL (a LEFT JOIN): shown_title says "an unknown party".
     return alerts.annotate(party_shown_name=shown)
 

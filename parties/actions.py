@@ -21,7 +21,6 @@ from .models import Party, PartyKind, Position
 
 # Who may see a protected identity may also decide whether it is protected (lawyers, admins).
 PROTECTION_PERM = "parties.view_protected_identity"
-# What a reader without PROTECTION_PERM never gets of a protected party (positions aside).
 # Not a workflow (a party has no status), but recorded like a transition: named, with a note.
 PROTECT = Transition(
     name="protect",
