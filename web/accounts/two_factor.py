@@ -27,8 +27,14 @@ SESSION_KEY = "two_factor"
 NEEDED, OFF = "needed", "off"
 # What a signed-in user may reach before the second factor (view names: namespaced ones,
 # such as the admin's "admin:login", are not these).
-OPEN_VIEWS = {"login", "logout", "two_factor_verify", "two_factor_enroll", "set_language"}
-OPEN_VIEWS |= {"healthz"}
+OPEN_VIEWS = {
+    "login",
+    "logout",
+    "two_factor_verify",
+    "two_factor_enroll",
+    "set_language",
+    "healthz",
+}
 
 
 def has_device(user: Any) -> bool:
@@ -77,7 +83,7 @@ class TwoFactorMiddleware:
         if api:
             return JsonResponse(
                 {
-                    "type": "about:blank",
+                    "type": "urn:casetracker:problem:two-factor-required",
                     "title": "Two-factor sign-in required",
                     "status": 403,
                     "detail": "Finish signing in with your second factor at "
