@@ -520,3 +520,164 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at}"
+
+
+# --- the INTERPOL watch (alerts/interpol.py, alerts/interpol_watch.py) --------------------------
+
+
+class InterpolSyncRun(models.Model):
+    """One run of the INTERPOL sync: when, against which service, and what it found."""
+
+    started_at = models.DateTimeField(help_text="When the run started.")
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it finished; empty while running (or if it died)."
+    )
+    trigger = models.CharField(
+        max_length=16, help_text="What started it: command (manage.py sync_interpol) or beat."
+    )
+    base_url = models.CharField(max_length=300, help_text="INTERPOL_API_BASE used.")
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="Counts: notices checked, listed, delisted, ..."
+    )
+    error = models.TextField(blank=True, help_text="Why it stopped early, if it did.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"INTERPOL sync {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class InterpolObservation(models.Model):
+    """What INTERPOL's public service answered for one notice, once: the provenance of
+    every listing change (notice.listed, notice.delisted, notice.changed)."""
+
+    run = models.ForeignKey(
+        InterpolSyncRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+        help_text="The sync run that made it.",
+    )
+    notice = models.ForeignKey(
+        "warrants.Notice",
+        on_delete=models.CASCADE,
+        related_name="interpol_observations",
+        help_text="The notice observed (by its interpol_id).",
+    )
+    entity_id = models.CharField(max_length=32, help_text='INTERPOL\'s id, e.g. "2023/12345".')
+    url = models.CharField(max_length=500, help_text="The URL requested.")
+    status_code = models.PositiveIntegerField(help_text="HTTP status answered (200, 404).")
+    listed = models.BooleanField(help_text="The notice was on the public list (200), not (404).")
+    fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Its public fields (the answer without _links / _embedded); empty when not "
+        "listed.",
+    )
+    raw = models.JSONField(
+        null=True, blank=True, help_text="The answer exactly as received (JSON), if any."
+    )
+    changed_fields = ArrayField(
+        models.CharField(max_length=64),
+        default=list,
+        blank=True,
+        help_text="Public fields that differ from the previous listed observation.",
+    )
+    observed_at = models.DateTimeField(help_text="When the answer was received.")
+
+    class Meta:
+        ordering = ["-observed_at", "-id"]
+        indexes = [models.Index(fields=["notice", "-observed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.status_code} at {self.observed_at:%Y-%m-%d %H:%M}"
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class InterpolMatch(models.Model):
+    """A public red notice that may be about an accused person with no red notice here.
+
+    Raised once per (party, notice): a dismissed match is never raised again. Confirming
+    records the Notice (published, listed); both decisions resolve its alert.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, help_text="Id.")
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="interpol_matches",
+        help_text="The accused person it may be about.",
+    )
+    kind = models.CharField(max_length=16, default="red", help_text="Notice kind (red).")
+    entity_id = models.CharField(
+        max_length=32, help_text='INTERPOL\'s id of the public notice, e.g. "2023/12345".'
+    )
+    fields = models.JSONField(
+        default=dict, help_text="The public notice's fields as seen when the match was raised."
+    )
+    raw = models.JSONField(null=True, blank=True, help_text="The answer exactly as received.")
+    score = models.FloatField(help_text="Name similarity, 0 to 1 (parties.names.similarity).")
+    birth_date = models.CharField(
+        max_length=10, blank=True, help_text="The notice's date_of_birth as published."
+    )
+    alert = models.OneToOneField(
+        Alert,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpol_match",
+        help_text="The high alert raised for it.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=MatchStatus.choices,
+        default=MatchStatus.OPEN,
+        help_text="open, confirmed (the notice is recorded) or dismissed (not this person).",
+    )
+    notice = models.ForeignKey(
+        "warrants.Notice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The Notice recorded on confirmation.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who confirmed or dismissed it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When.")
+    note = models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")
+    run = models.ForeignKey(
+        InterpolSyncRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matches",
+        help_text="The sync run that raised it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was raised.")
+    updated_at = models.DateTimeField(auto_now=True, help_text="When it last changed.")
+    version = models.PositiveIntegerField(default=1, help_text="Grows by one on every change.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind", "entity_id"], name="interpol_match_once_per_party"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"possible match {self.entity_id} ({self.status})"
