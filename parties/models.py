@@ -3,13 +3,17 @@ import re
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.review import Reviewable
+
+from .names import search_key, skeleton
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -35,6 +39,17 @@ def validate_countries(codes: list[str]) -> None:
         )
 
 
+def search_text(names: list[str]) -> str:
+    """The stored search text of some names: each name's search key and skeleton,
+    separated by " | " (no trigram spans a separator)."""
+    parts: list[str] = []
+    for name in names:
+        for form in (search_key(name), skeleton(name)):
+            if form and form not in parts:
+                parts.append(form)
+    return " | ".join(parts)
+
+
 class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANIZATION = "organization", _("Organization")
@@ -55,6 +70,10 @@ class Party(Reviewable, Record):
     # The identity only those who may see protected identities get (domain.md §1): every
     # redaction, refusal and form reads this list. Positions are hidden with it.
     IDENTITY_FIELDS = ("name", "name_original", "aliases", "birth_date")
+    # What the search columns are computed from (save() keeps them current).
+    SEARCHED_FIELDS = ("name", "name_original", "aliases", "pseudonym", "protected")
+    # Derived from the identity: never shown in a record's history.
+    HISTORY_OMITS = ("search_names", "search_shown")
     redacted = False  # True on in-memory copies shown through parties.selectors.redact()
 
     kind = models.CharField(
@@ -95,6 +114,18 @@ class Party(Reviewable, Record):
         blank=True,
         help_text="Persons only: at_large, detained, deceased or unknown.",
     )
+    search_names = models.TextField(
+        default="",
+        editable=False,
+        help_text="Internal: every name (name, aliases, original script, pseudonym) as "
+        "parties.names search keys and skeletons, for readers who may see protected identities.",
+    )
+    search_shown = models.TextField(
+        default="",
+        editable=False,
+        help_text="Internal: the names every reader may match: search_names, or a protected "
+        "party's pseudonym only.",
+    )
 
     class Meta:
         verbose_name_plural = "parties"
@@ -122,10 +153,32 @@ class Party(Reviewable, Record):
             ),
         ]
         triggers = record_triggers()
+        indexes = [
+            GinIndex(OpClass(F("search_names"), "gin_trgm_ops"), name="party_search_names_trgm"),
+            GinIndex(OpClass(F("search_shown"), "gin_trgm_ops"), name="party_search_shown_trgm"),
+        ]
 
     def __str__(self) -> str:
         # Wherever a party is shown by name in passing, a protected one stays protected.
         return self.pseudonym if self.protected else self.name
+
+    def refresh_search(self) -> None:
+        """Recompute the search columns from the names (parties.names)."""
+        self.search_names = search_text([self.name, self.name_original, *self.aliases, self.pseudonym])
+        self.search_shown = (
+            search_text([self.pseudonym])
+            if self.protected
+            else search_text([self.name, self.name_original, *self.aliases])
+        )
+
+    def save(self, *args, **kwargs):
+        # Every writer (actions, admin, seed, bulk loads through party_create) passes
+        # here, so the search columns cannot fall behind the names.
+        self.refresh_search()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_names", "search_shown"}
+        super().save(*args, **kwargs)
 
     def case_id_for_event(self):
         return None
@@ -136,9 +189,9 @@ class Party(Reviewable, Record):
 
     def held_immunity_on(self, day: datetime.date | None) -> bool:
         """Whether the party held a position with personal immunity on `day`."""
-        if day is None:
+        if day is None or self.pk is None:
             return False
-        return any(p.personal_immunity and p.held_on(day) for p in self.positions.all())
+        return Position.objects.filter(personal_immunity_q(party=self.pk, day=day)).exists()
 
 
 class Function(models.TextChoices):
@@ -149,8 +202,38 @@ class Function(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Customary international law: the "troika" enjoys personal immunity while in office.
+# Customary international law: the "troika" enjoys personal immunity (ratione personae) while
+# in office, for every act, and loses it on leaving office (Cour de cassation, 25 July 2025).
 IMMUNE_FUNCTIONS = {Function.HEAD_OF_STATE, Function.HEAD_OF_GOVERNMENT, Function.FOREIGN_MINISTER}
+
+
+class Immunity(models.TextChoices):
+    """What immunity a position carries, as the courts reason about it."""
+
+    PERSONAL = "personal", _("Personal (ratione personae, while in office)")
+    FUNCTIONAL = "functional", _("Functional (ratione materiae, for official acts)")
+    NONE = "none", _("None")
+
+
+def personal_immunity_q(*, party, day) -> models.Q:
+    """Positions of `party` carrying personal immunity on `day` (values or OuterRefs).
+
+    The one rule of personal immunity: a troika office held on that day (its first and last
+    days included; open ends count as held). Party.held_immunity_on, Warrant.immunity_risk,
+    warrants.selectors and the alerts' check all read it.
+    """
+    return (
+        models.Q(party=party, function__in=list(IMMUNE_FUNCTIONS), state_office=True)
+        & (models.Q(started_on__isnull=True) | models.Q(started_on__lte=day))
+        & (models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day))
+    )
+
+
+def functional_immunity_q(*, party) -> models.Q:
+    """Positions of `party` whose official acts carry functional immunity: any State office,
+    held at any time (it survives leaving office). It does not bar prosecuting international
+    crimes (Cour de cassation, 25 July 2025, Mayaleh): see warrants.immunity."""
+    return models.Q(party=party, state_office=True)
 
 
 @audited("PositionAudit")
@@ -182,6 +265,12 @@ class Position(Record):
         blank=True,
         help_text="Last day held; empty if still held.",
     )
+    state_office = models.BooleanField(
+        default=True,
+        help_text="An office of a State (not of an armed group or a company): its official acts "
+        "carry functional immunity, and a head of state, head of government or foreign minister "
+        "personal immunity while in office.",
+    )
 
     class Meta:
         ordering = ["started_on"]
@@ -201,7 +290,15 @@ class Position(Record):
 
     @property
     def personal_immunity(self) -> bool:
-        return self.function in IMMUNE_FUNCTIONS
+        """Carries personal immunity while held (ratione personae)."""
+        return self.immunity == Immunity.PERSONAL
+
+    @property
+    def immunity(self) -> str:
+        """personal (a troika State office), functional (another State office) or none."""
+        if not self.state_office:
+            return Immunity.NONE
+        return Immunity.PERSONAL if self.function in IMMUNE_FUNCTIONS else Immunity.FUNCTIONAL
 
     def held_on(self, day: datetime.date) -> bool:
         return (self.started_on is None or self.started_on <= day) and (

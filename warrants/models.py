@@ -271,3 +271,13 @@ class Notice(Record):
     @property
     def workflow(self) -> Workflow:
         return self.WORKFLOW
+
+
+# Models of court proceedings and deadlines kept in their own module (imported so Django
+# registers them).
+from .proceedings import (  # noqa: E402, F401
+    CalendarToken,
+    Deadline,
+    Proceeding,
+    Reminder,
+)

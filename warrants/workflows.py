@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from core.dates import latest_legal_date
 from core.workflow import Transition as T
 from core.workflow import Workflow
 
@@ -92,5 +93,76 @@ NOTICE = Workflow.build(
             label="by INTERPOL, e.g. after a CCF decision",
             irreversible=True,
         ),
+    ],
+)
+
+
+# --- court proceedings and deadlines (issue 13) ---------------------------------------------
+
+
+def hearing_has_taken_place(proceeding) -> None:
+    """A hearing is held on its day or after, never before (dates anywhere on Earth)."""
+    if proceeding.date and proceeding.date > latest_legal_date():
+        raise ValidationError(
+            {"date": f"The hearing is set for {proceeding.date}: it cannot be held before then."}
+        )
+
+
+HEARING = Workflow.build(
+    "proceeding",
+    states=["scheduled", "held", "postponed", "cancelled"],
+    initial="scheduled",
+    permission="warrants.transition_proceeding",
+    transitions=[
+        T("hold", ("scheduled",), "held", guards=(hearing_has_taken_place,)),
+        T(
+            "postpone",
+            ("scheduled",),
+            "postponed",
+            requires=("note",),
+            label="why, and the new date if known (record the new hearing separately)",
+        ),
+        T("cancel", ("scheduled", "postponed"), "cancelled", irreversible=True),
+    ],
+)
+
+APPEAL = Workflow.build(
+    "proceeding",
+    states=["lodged", "heard", "decided", "withdrawn"],
+    initial="lodged",
+    permission="warrants.transition_proceeding",
+    transitions=[
+        T("hear", ("lodged",), "heard", requires=("effective_date",)),
+        T("decide", ("lodged", "heard"), "decided", requires=("effective_date",)),
+        T("withdraw", ("lodged", "heard"), "withdrawn", irreversible=True),
+    ],
+)
+
+# A decision or judgment is recorded once delivered: nothing moves it (an appeal against it
+# is a proceeding of its own).
+DELIVERED = Workflow.build(
+    "proceeding",
+    states=["delivered"],
+    initial="delivered",
+    permission="warrants.transition_proceeding",
+    transitions=[],
+)
+
+PROCEEDING_WORKFLOWS = {
+    "hearing": HEARING,
+    "appeal_lodged": APPEAL,
+    "decision": DELIVERED,
+    "judgment": DELIVERED,
+}
+
+DEADLINE = Workflow.build(
+    "deadline",
+    states=["open", "met", "missed", "cancelled"],
+    initial="open",
+    permission="warrants.transition_deadline",
+    transitions=[
+        T("meet", ("open",), "met"),
+        T("miss", ("open",), "missed"),
+        T("cancel", ("open",), "cancelled"),
     ],
 )
