@@ -133,6 +133,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = (
     0 if _THREAD_PER_REQUEST else env.int("CONN_MAX_AGE", default=60)
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Name search (parties.selectors.party_search) filters with pg_trgm's word-similarity
+# operator, which reads this threshold (default 0.6, too strict for typos across scripts);
+# the search then keeps its own, higher cut-off. Set per connection, whatever the database.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = (
+    _db_options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.3"
+).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: API throttle counters must be counted in one place by every web

@@ -2,14 +2,18 @@ import datetime
 import re
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.review import Reviewable
+
+from .names import search_key, skeleton
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -35,6 +39,17 @@ def validate_countries(codes: list[str]) -> None:
         )
 
 
+def search_text(names: list[str]) -> str:
+    """The stored search text of some names: each name's search key and skeleton,
+    separated by " | " (no trigram spans a separator)."""
+    parts: list[str] = []
+    for name in names:
+        for form in (search_key(name), skeleton(name)):
+            if form and form not in parts:
+                parts.append(form)
+    return " | ".join(parts)
+
+
 class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANIZATION = "organization", _("Organization")
@@ -55,6 +70,10 @@ class Party(Reviewable, Record):
     # The identity only those who may see protected identities get (domain.md §1): every
     # redaction, refusal and form reads this list. Positions are hidden with it.
     IDENTITY_FIELDS = ("name", "name_original", "aliases", "birth_date")
+    # What the search columns are computed from (save() keeps them current).
+    SEARCHED_FIELDS = ("name", "name_original", "aliases", "pseudonym", "protected")
+    # Derived from the identity: never shown in a record's history.
+    HISTORY_OMITS = ("search_names", "search_shown")
     redacted = False  # True on in-memory copies shown through parties.selectors.redact()
 
     kind = models.CharField(
@@ -95,6 +114,18 @@ class Party(Reviewable, Record):
         blank=True,
         help_text="Persons only: at_large, detained, deceased or unknown.",
     )
+    search_names = models.TextField(
+        default="",
+        editable=False,
+        help_text="Internal: every name (name, aliases, original script, pseudonym) as "
+        "parties.names search keys and skeletons, for readers who may see protected identities.",
+    )
+    search_shown = models.TextField(
+        default="",
+        editable=False,
+        help_text="Internal: the names every reader may match: search_names, or a protected "
+        "party's pseudonym only.",
+    )
 
     class Meta:
         verbose_name_plural = "parties"
@@ -122,10 +153,29 @@ class Party(Reviewable, Record):
             ),
         ]
         triggers = record_triggers()
+        indexes = [
+            GinIndex(OpClass(F("search_names"), "gin_trgm_ops"), name="party_search_names_trgm"),
+            GinIndex(OpClass(F("search_shown"), "gin_trgm_ops"), name="party_search_shown_trgm"),
+        ]
 
     def __str__(self) -> str:
         # Wherever a party is shown by name in passing, a protected one stays protected.
         return self.pseudonym if self.protected else self.name
+
+    def refresh_search(self) -> None:
+        """Recompute the search columns from the names (parties.names)."""
+        names = [self.name, self.name_original, *self.aliases]
+        self.search_names = search_text([*names, self.pseudonym])
+        self.search_shown = search_text([self.pseudonym]) if self.protected else search_text(names)
+
+    def save(self, *args, **kwargs):
+        # Every writer (actions, admin, seed, bulk loads through party_create) passes
+        # here, so the search columns cannot fall behind the names.
+        self.refresh_search()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_names", "search_shown"}
+        super().save(*args, **kwargs)
 
     def case_id_for_event(self):
         return None
@@ -219,7 +269,6 @@ class Position(Record):
         "personal immunity while in office.",
     )
 
-
     class Meta:
         ordering = ["started_on"]
         constraints = [
@@ -247,7 +296,6 @@ class Position(Record):
         if not self.state_office:
             return Immunity.NONE
         return Immunity.PERSONAL if self.function in IMMUNE_FUNCTIONS else Immunity.FUNCTIONAL
-
 
     def held_on(self, day: datetime.date) -> bool:
         return (self.started_on is None or self.started_on <= day) and (

@@ -1,8 +1,17 @@
 """Readers of parties, scoped to who asks; protected identities redacted (domain.md §1)."""
 
+from typing import Any
+
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Case, F, Field, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Greatest
 
 from .models import Party, Position
+from .names import SKELETON_WEIGHT, search_key, skeleton
+
+# Below this word similarity a name is not a match: "Bashar al Asad" scores 1 against the
+# stored Bashar al-Assad, one typo about 0.6-0.8, an unrelated name under 0.4.
+MIN_RANK = 0.5
 
 
 def can_see_protected(user) -> bool:
@@ -20,6 +29,8 @@ def redact(party: Party, user) -> Party:
             setattr(party, field, value)
         # Positions would identify the person: hide them from the prefetch cache too.
         party._prefetched_objects_cache = {"positions": Position.objects.none()}  # type: ignore[attr-defined]
+        # The search column holds the real names too: only what every reader may match.
+        party.search_names = party.search_shown
         party.redacted = True
     return party
 
@@ -42,8 +53,12 @@ def parties_visible_to(user) -> QuerySet[Party]:
         if can_see_protected(user)
         else Case(When(protected=True, then=F("pseudonym")), default=F("name"))
     )
-    return Party.objects.annotate(shown_name=shown).prefetch_related(
-        Prefetch("positions", queryset=Position.objects.order_by("started_on"))
+    return (
+        Party.objects.annotate(shown_name=shown)
+        # The reviewer is shown with every party (API `review.reviewer`): one join, not a
+        # query per approved party.
+        .select_related("reviewed_by")
+        .prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("started_on")))
     )
 
 
@@ -52,16 +67,35 @@ def parties_to_choose(user) -> QuerySet[Party]:
     return parties_visible_to(user).order_by("shown_name", "pk")
 
 
-def party_search(user, q: str) -> QuerySet[Party]:
-    """Parties whose names match `q`.
+def party_search(user, q: str, *, within: QuerySet[Party] | None = None) -> QuerySet[Party]:
+    """Parties whose names match `q` under any spelling or script, best match first.
 
-    Never matches a protected party's real names for those who may not see them.
+    The one name search (API `q`, web lists, pickers, global search, duplicate warning):
+    `q` is reduced by parties.names to a search key (and a skeleton, for Arabic and other
+    unvowelled scripts) and compared by pg_trgm word similarity with the stored search
+    column, through its GIN index; each party carries `search_rank` (0..1). `within`
+    narrows an already scoped queryset (default: every party `user` may read).
+
+    A protected party is matched only by its pseudonym for those who may not see its
+    identity: they are searched against `search_shown`, which holds nothing else. A blank
+    `q` returns every party, unranked; a `q` with nothing to compare (punctuation,
+    particles only) returns none.
     """
-    q = q.strip()
-    parties = parties_visible_to(user)
-    if not q:
+    parties = parties_visible_to(user) if within is None else within
+    if not q.strip():
         return parties
-    real_names = Q(name__icontains=q) | Q(name_original__icontains=q) | Q(aliases__icontains=[q])
-    if not can_see_protected(user):
-        real_names = (real_names & Q(protected=False)) | Q(protected=True, pseudonym__icontains=q)
-    return parties.filter(real_names)
+    key, skel = search_key(q), skeleton(q)
+    if not key:
+        return parties.none()
+    column = "search_names" if can_see_protected(user) else "search_shown"
+    match = Q(**{f"{column}__trigram_word_similar": key})
+    rank: Any = TrigramWordSimilarity(key, column)
+    if skel and skel != key:
+        match |= Q(**{f"{column}__trigram_word_similar": skel})
+        rank = Greatest(rank, SKELETON_WEIGHT * TrigramWordSimilarity(skel, column))
+    return (
+        parties.filter(match)
+        .annotate(search_rank=rank)
+        .filter(search_rank__gte=MIN_RANK)
+        .order_by("-search_rank", "shown_name", "pk")
+    )

@@ -38,9 +38,10 @@ from .serializers import (
 
 
 def search(queryset, q: str, request) -> Any:
-    """`q`: name search that never matches a protected party's real names for those who may not
-    see them."""
-    return queryset & selectors.party_search(request.user, q)
+    """`q`: name search under any spelling or script (parties.selectors.party_search), best
+    match first unless `ordering` is given; never matches a protected party's real names
+    for those who may not see them."""
+    return selectors.party_search(request.user, q, within=queryset)
 
 
 class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordViewSet):
@@ -54,6 +55,15 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
     ordering_fields = ["created_at", "updated_at", "name"]
     # By the name the reader sees (its pseudonym for a protected party), never the real one.
     ordering_aliases = {"name": "shown_name"}
+
+    @property
+    def ordering(self) -> list[str]:  # type: ignore[override]
+        # A name search lists the best match first (its `search_rank`), unless the caller
+        # asks for another `ordering`.
+        request = getattr(self, "request", None)
+        if request is not None and request.query_params.get("q", "").strip():
+            return ["-search_rank"]
+        return ["-created_at"]
     filters = [
         Param("q", "name", "str", "Name search (names, original script, aliases).", apply=search),
         Param("kind", "kind", "choice", "person or organization.", PartyKind.values),

@@ -38,14 +38,15 @@ PAGE_SIZE = 25
 @login_required
 def party_list(request: HttpRequest) -> HttpResponse:
     form = PartySearchForm(request.GET or None)
-    parties = parties_visible_to(request.user)
+    parties = parties_visible_to(request.user).order_by("shown_name", "pk")
     if form.is_valid():
-        parties = party_search(request.user, form.cleaned_data["q"])
+        # Best match first when there is a name to search; by name otherwise.
+        parties = party_search(request.user, form.cleaned_data["q"]).order_by(
+            *(["-search_rank"] if form.cleaned_data["q"].strip() else []), "shown_name", "pk"
+        )
         if kind := form.cleaned_data["kind"]:
             parties = parties.filter(kind=kind)
-    page = Paginator(parties.order_by("shown_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
     for party in page:
         redact(party, request.user)
     return render(request, "parties/list.html", {"form": form, "page": page})
