@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+from django.utils.translation import get_language
+from django_countries import countries
+from django_countries.fields import CountryField as CountryModelField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import flatten_choices_dict, to_choices_dict
 
 from .authentication import read_only_key
 
@@ -72,7 +77,43 @@ class StrictSerializerMixin:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+@cache
+def _country_choices(language: str | None) -> tuple[dict, dict, dict]:
+    """The ~250 countries, named and sorted in `language`: built once per language, not per
+    serializer (they were 44% of a single warrant's request)."""
+    grouped = to_choices_dict(list(countries))
+    flat = flatten_choices_dict(grouped)
+    return grouped, flat, {str(code): code for code in flat}
+
+
+class CountryChoiceField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, one of django-countries' (its names in the request's
+    language, for the schema and the browsable API)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("choices", None)
+        super().__init__(choices=(), **kwargs)
+
+    def _set_choices(self, choices: Any) -> None:
+        # Shared, never mutated: DRF only reads them.
+        self.grouped_choices, self._choices, self.choice_strings_to_values = _country_choices(
+            get_language()
+        )
+
+    choices = property(serializers.ChoiceField._get_choices, _set_choices)
+
+
+class CountryFieldsMixin:
+    """Model serializers map a django-countries field to CountryChoiceField."""
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> Any:
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        if isinstance(model_field, CountryModelField) and not model_field.multiple:
+            field_class = CountryChoiceField
+        return field_class, field_kwargs
+
+
+class StrictModelSerializer(StrictSerializerMixin, CountryFieldsMixin, serializers.ModelSerializer):
     pass
 
 

@@ -8,6 +8,7 @@ from api.cases.serializers import CaseSummarySerializer
 from api.parties.serializers import PartySummarySerializer
 from api.serializers import (
     RECORD_FIELDS,
+    CountryFieldsMixin,
     StrictModelSerializer,
     WorkflowFieldsMixin,
     uuid_ref,
@@ -19,7 +20,7 @@ from warrants.models import Notice, Warrant
 READ_ONLY = [*RECORD_FIELDS, "status"]
 
 
-class WarrantSummarySerializer(serializers.ModelSerializer):
+class WarrantSummarySerializer(CountryFieldsMixin, serializers.ModelSerializer):
     """The warrant a notice rests on, with its status."""
 
     class Meta:
