@@ -235,6 +235,9 @@ MATRIX: dict[str, Row] = {
     "cases/<uuid:pk>/charges/new/": row(
         "302 403 403 200 200 302 302", "302 403 403 400 400 302 302", pk="case"
     ),
+    "cases/<uuid:pk>/chronology.<str:kind>": row(
+        WEB_READ, "302 405 405 405 405 302 302", pk="case", kind="pdf"
+    ),
     "cases/<uuid:pk>/edit/": row(
         "302 403 200 403 200 302 302", "302 403 400 403 400 302 302", pk="case"
     ),

@@ -20,7 +20,7 @@ from alerts.models import Severity, Subscription
 from alerts.selectors import subscriptions_of
 from core.events import Actor
 from core.workflow import InvalidTransition
-from web import records, vocabulary
+from web import exports, records, vocabulary
 from web.views import safe_next
 
 from .forms import AlertFilterForm, FollowSeverityForm
@@ -43,6 +43,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         alerts = alerts.filter(status=status)
     if severity:
         alerts = alerts.filter(severity=severity)
+    if exports.wants_csv(request):
+        return exports.alerts_csv(alerts.order_by("-created_at"))
     page = Paginator(alerts.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

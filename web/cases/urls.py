@@ -1,5 +1,7 @@
 from django.urls import path
 
+from web import exports
+
 from . import views
 
 app_name = "cases"
@@ -9,6 +11,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
     path("<uuid:pk>/edit/", views.case_edit, name="edit"),
+    path("<uuid:pk>/chronology.<str:kind>", exports.case_dossier, name="dossier"),
     path("<uuid:pk>/incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/<uuid:pk>/edit/", views.incident_edit, name="incident_edit"),
     path("<uuid:pk>/participations/new/", views.participation_new, name="participation_new"),

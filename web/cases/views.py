@@ -29,7 +29,7 @@ from core.events import Actor
 from core.forms import apply_errors
 from core.selectors import events_visible_to
 from warrants.selectors import notices_visible_to, warrants_visible_to
-from web import pictures, records
+from web import exports, pictures, records
 from web.editing import save_page
 from web.follow_views import following
 from web.views import by_severity, conflict_message, transition_forms
@@ -64,6 +64,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(status=status)
         if jurisdiction := form.cleaned_data["jurisdiction"]:
             cases = cases.filter(jurisdiction=jurisdiction)
+    if exports.wants_csv(request):
+        return exports.cases_csv(cases.order_by("reference"))
     page = Paginator(cases.order_by("reference"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {"form": form, "page": page})
 

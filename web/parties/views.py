@@ -26,6 +26,7 @@ from parties.actions import (
 from parties.models import Position
 from parties.selectors import can_see_protected, parties_visible_to, party_search, redact
 from warrants.selectors import notices_visible_to, warrants_visible_to
+from web import exports
 from web.editing import save_page
 from web.follow_views import following
 from web.views import conflict_message, transition_forms
@@ -46,6 +47,8 @@ def party_list(request: HttpRequest) -> HttpResponse:
         )
         if kind := form.cleaned_data["kind"]:
             parties = parties.filter(kind=kind)
+    if exports.wants_csv(request):
+        return exports.parties_csv(parties, request.user)
     page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
     for party in page:
         redact(party, request.user)

@@ -17,7 +17,7 @@ from warrants import workflows
 from warrants.actions import notice_create, notice_update, warrant_create, warrant_update
 from warrants.models import NoticeKind, WarrantKind
 from warrants.selectors import notices_visible_to, warrants_visible_to
-from web import records
+from web import exports, records
 from web.editing import save_page
 from web.views import transition_forms
 
@@ -33,6 +33,10 @@ def _listing(request: HttpRequest, queryset, workflow, kinds, kind: str, heading
             queryset = queryset.filter(status=status)
         if chosen := form.cleaned_data["kind"]:
             queryset = queryset.filter(kind=chosen)
+    if exports.wants_csv(request):
+        if kind == "warrant":
+            return exports.warrants_csv(queryset, request.user)
+        return exports.notices_csv(queryset, request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     here = request.get_full_path()
     rows = [(record, transition_forms(record, request.user, here)) for record in page]
