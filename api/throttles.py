@@ -84,7 +84,7 @@ def _count_all(request: Request, view: Any) -> dict[str, Verdict] | None:
             continue
         key = throttle.get_cache_key(request, view)
         if key is not None:
-            counters.append((throttle.scope, backend.make_and_validate_key(key), throttle))
+            counters.append((str(throttle.scope), backend.make_and_validate_key(key), throttle))
     if not counters:
         return {}
     client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
@@ -92,7 +92,7 @@ def _count_all(request: Request, view: Any) -> dict[str, Verdict] | None:
         _script = client.register_script(_COUNT)
     args: list[Any] = [repr(time.time())]
     for _, _, throttle in counters:
-        args += [throttle.num_requests, throttle.duration]
+        args += [throttle.num_requests, throttle.duration]  # type: ignore[attr-defined]
     answers = _script(keys=[key for _, key, _ in counters], args=args, client=client)
     verdicts: dict[str, Verdict] = {}
     for (scope, _, _), answer in zip(counters, answers, strict=True):
@@ -131,7 +131,7 @@ class SharedCacheThrottle(throttling.SimpleRateThrottle):
                 CACHE_BACKOFF_SECONDS,
             )
             return True
-        allowed, self._wait = verdicts.get(self.scope, (True, None))
+        allowed, self._wait = verdicts.get(str(self.scope), (True, None))
         return allowed
 
     def wait(self) -> float | None:
