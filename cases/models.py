@@ -1,4 +1,5 @@
 import pgtrigger
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -356,3 +357,43 @@ class Charge(Reviewable, Record):
     @property
     def workflow(self) -> Workflow:
         return self.WORKFLOW
+
+
+class TeamRole(models.TextChoices):
+    CREATOR = "creator", _("Created the case")
+    LAWYER = "lawyer", _("Lawyer assigned")
+    COUNSEL = "counsel", _("Counsel's user")
+
+
+class CaseMember(models.Model):
+    """A user on a case's team: whoever created it, a lawyer assigned, a user of its counsel.
+
+    Members follow the case by default (alerts.flags.recipients): critical and high alerts
+    by email at once, the rest in the daily digest. `follows` off is the member's own choice
+    to stop, kept so that the default does not come back.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="members", help_text="The case."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="case_memberships",
+        help_text="The team member.",
+    )
+    role = models.CharField(
+        max_length=16, choices=TeamRole.choices, help_text="Why the user is on the team."
+    )
+    follows = models.BooleanField(
+        default=True, help_text="Told of the case's alerts; off when the member stopped."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the user joined.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case_id} ({self.role})"
