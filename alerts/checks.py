@@ -23,14 +23,15 @@ from typing import TypeVar
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Model, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
 from core.events import Actor
 from core.models import Event
 from core.workflow import InvalidTransition
-from parties.models import IMMUNE_FUNCTIONS, Custody, Party, Position
+from parties.models import Custody, Party
+from warrants.immunity import immunity_risk
 from warrants.models import Notice, Warrant
 
 from .actions import alert_transition
@@ -76,15 +77,12 @@ def red_notice_without_issued_warrant(today: datetime.date) -> Iterator[Finding]
 
 
 def warrant_against_immune_person(today: datetime.date) -> Iterator[Finding]:
-    immune = Position.objects.filter(
-        party=OuterRef("subject"), function__in=list(IMMUNE_FUNCTIONS)
-    ).filter(
-        Q(started_on__isnull=True) | Q(started_on__lte=OuterRef("issued_on")),
-        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("issued_on")),
+    # The one rule of personal immunity (warrants.immunity), as the warrant pages show it.
+    warrants = (
+        Warrant.objects.filter(status__in=["issued", "challenged"], issued_on__isnull=False)
+        .annotate(personal_immunity=immunity_risk())
+        .filter(personal_immunity=True)
     )
-    warrants = Warrant.objects.filter(
-        status__in=["issued", "challenged"], issued_on__isnull=False
-    ).filter(Exists(immune))
     for warrant in warrants:
         yield Finding(
             condition=f"warrant_personal_immunity:{warrant.pk}",

@@ -17,7 +17,7 @@ from alerts import outbox
 from core import feed
 from core.audit import audit_context
 
-from . import checks, mail, webhooks
+from . import checks, mail, reminders, webhooks
 from .models import WorkerHeartbeat
 
 
@@ -94,6 +94,14 @@ def run_checks() -> int:
     """The periodic checks; each condition raises at most one open alert."""
     with audit_context("task", task="run_checks"):
         return len(checks.run_checks())
+
+
+@shared_task(name="alerts.tasks.send_reminders")
+def send_reminders() -> int:
+    """Reminders of hearings and deadlines due today (beat, daily and at start-up); each sent
+    once (alerts.reminders). Returns how many were sent."""
+    with audit_context("task", task="send_reminders"):
+        return len(reminders.send_reminders())
 
 
 @shared_task(name="alerts.tasks.canary")

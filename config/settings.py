@@ -303,6 +303,10 @@ DIGEST_HOUR_UTC = env.int("DIGEST_HOUR_UTC", default=7)
 CHECK_NOTICE_PENDING_DAYS = env.int("CHECK_NOTICE_PENDING_DAYS", default=90)
 CHECK_WARRANT_CHALLENGED_DAYS = env.int("CHECK_WARRANT_CHALLENGED_DAYS", default=180)
 CHECK_CASE_DORMANT_DAYS = env.int("CHECK_CASE_DORMANT_DAYS", default=365)
+# Hearings and deadlines are reminded of this many days ahead (alerts.reminders), unless the
+# record says otherwise; beat looks every REMINDERS_SECONDS (a reminder is sent once).
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
+REMINDERS_SECONDS = env.float("REMINDERS_SECONDS", default=3600.0)
 # Email retries (seconds after each failure); then the notification is given up.
 EMAIL_RETRY_SCHEDULE = env.list(
     "EMAIL_RETRY_SCHEDULE", cast=float, default=[60, 300, 1800, 7200, 21600]
@@ -351,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.run_checks",
         "schedule": CHECKS_SECONDS,
         "options": {"expires": max(CHECKS_SECONDS, 1)},
+    },
+    "reminders": {
+        "task": "alerts.tasks.send_reminders",
+        "schedule": REMINDERS_SECONDS,
+        "options": {"expires": max(REMINDERS_SECONDS, 1)},
     },
     "daily-digest": {
         "task": "alerts.tasks.send_digests",

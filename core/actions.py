@@ -171,8 +171,12 @@ def record_transition(
     note: str = "",
     expected_version: int | None = None,
     after: AfterMove | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> tuple[R, Event]:
     """Move a record through its workflow and append one Event, atomically.
+
+    `changes` are fields stored with the move (e.g. a decision's outcome), validated with
+    the record and saved in the same write, so the Event's snapshot shows them.
 
     Raises InvalidTransition (not allowed from the current status),
     ValidationError (missing note or date, a failed guard), PermissionDenied,
@@ -192,6 +196,12 @@ def record_transition(
         if move.sets_date:
             setattr(record, move.sets_date, day)
             fields.append(move.sets_date)
+        if changes:
+            for name, value in changes.items():
+                setattr(record, name, value)
+            others = [f.name for f in record._meta.fields if f.name not in changes]
+            record.clean_fields(exclude=others)
+            fields += list(changes)
         with actor.audit_context():
             record.save(update_fields=fields)
             if after is not None:

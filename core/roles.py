@@ -12,7 +12,15 @@ VIEW = [
     "parties.view_position",
     "warrants.view_warrant",
     "warrants.view_notice",
+    "warrants.view_proceeding",
+    "warrants.view_deadline",
     "alerts.view_alert",
+]
+# Court proceedings and deadlines: recorded by staff and lawyers alike (issue 13).
+PROCEEDINGS = [
+    f"warrants.{verb}_{model}"
+    for model in ("proceeding", "deadline")
+    for verb in ("add", "change", "transition")
 ]
 # Acknowledging and resolving alerts (the alert workflow's permission): not for viewers,
 # who only read (domain.md §5).
@@ -40,9 +48,11 @@ ROLES: dict[str, list[str]] = {
         "cases.transition_participation",
         "warrants.transition_warrant",
         "warrants.transition_notice",
-    ],
+    ]
+    + PROCEEDINGS,
     "lawyer": VIEW
     + ACT_ON_ALERTS
+    + PROCEEDINGS
     + [
         "parties.view_protected_identity",
         "parties.add_party",

@@ -10,6 +10,7 @@ from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
 
 from . import workflows
+from .immunity import functional_immunity_bar
 
 IN_FORCE_OR_AFTER = ["issued", "challenged", "executed", "annulled", "lapsed"]
 
@@ -143,8 +144,17 @@ class Warrant(Record):
 
     @property
     def immunity_risk(self) -> bool:
-        """The subject held a position with personal immunity on `issued_on`."""
+        """The subject held a position with personal immunity on `issued_on` (warrants.immunity:
+        the same rule as the SQL of warrants.selectors and the alerts' check)."""
         return self.subject.held_immunity_on(self.issued_on)
+
+    @property
+    def functional_immunity_bar(self) -> bool:
+        """Functional immunity may bar it: the subject held a State office and it rests on a
+        charge that is not an international crime (warrants.immunity)."""
+        if self.pk is None:
+            return False
+        return Warrant.objects.filter(pk=self.pk).filter(functional_immunity_bar()).exists()
 
 
 class NoticeKind(models.TextChoices):

@@ -4,6 +4,7 @@ and the secret tokens of the calendar feeds (issue 13).
 Proceedings and deadlines live beside warrants because they link warrants and charges.
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -127,8 +128,9 @@ class Proceeding(Record):
         return f"{self.get_kind_display()}, {self.court}, {self.date}"
 
     @property
-    def LEGAL_DATES(self) -> tuple[str, ...]:  # noqa: N802 (read by core.actions.creation_date)
-        # A hearing is scheduled today for a later day; the rest happened on `date`.
+    def LEGAL_DATES(self) -> tuple[str, ...]:
+        # Read by core.actions.creation_date for the creation Event's legal date: a hearing
+        # is scheduled today for a later day; the rest happened on `date`.
         return () if self.kind == ProceedingKind.HEARING else ("date",)
 
     def case_id_for_event(self):
@@ -145,14 +147,15 @@ class Proceeding(Record):
 
     def clean(self) -> None:
         errors = {}
-        if self.kind != ProceedingKind.HEARING and self.date and self.date > latest_legal_date():
+        day = self.date if isinstance(self.date, datetime.date) else None  # None: unparsed
+        if self.kind != ProceedingKind.HEARING and day and day > latest_legal_date():
             errors["date"] = (
                 f"{self.date} is in the future; only a hearing may be recorded ahead of its day."
             )
         appeal = self.appeal if self.appeal_id else None
         if appeal is not None:
             if appeal.kind != ProceedingKind.APPEAL_LODGED:
-                errors["appeal"] = "Link a hearing or decision to a proceeding of kind appeal_lodged."
+                errors["appeal"] = "Link a hearing or decision to an appeal (kind appeal_lodged)."
             elif appeal.case_id != self.case_id:
                 errors["appeal"] = "The appeal must belong to the same case."
             elif self.kind == ProceedingKind.APPEAL_LODGED:
@@ -251,9 +254,8 @@ class Deadline(Record):
             if linked is not None and self.case_id and linked.case_id != self.case_id:
                 errors[name] = f"The {name} must belong to the same case."
         notice = self.notice if self.notice_id else None
-        if notice is not None and notice.warrant_id and self.case_id:
-            if notice.warrant.case_id != self.case_id:
-                errors["notice"] = "The notice's warrant must belong to the same case."
+        if notice is not None and notice.warrant_id and notice.warrant.case_id != self.case_id:
+            errors["notice"] = "The notice's warrant must belong to the same case."
         if errors:
             raise ValidationError(errors)
 
