@@ -4,7 +4,14 @@ from django.db.models import Case, F, Prefetch, QuerySet, When
 
 from parties.selectors import can_see_protected
 
-from .models import Alert, DeliveryAttempt, Subscription, WebhookDelivery, WebhookEndpoint
+from .models import (
+    Alert,
+    DeliveryAttempt,
+    InterpolMatch,
+    Subscription,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def alerts_for_reader(alerts: QuerySet[Alert], user) -> QuerySet[Alert]:
@@ -63,3 +70,15 @@ def subscriptions_of(user) -> QuerySet[Subscription]:
     if not (user and user.is_authenticated):
         return Subscription.objects.none()
     return Subscription.objects.filter(user=user).select_related("case", "party")
+
+
+def interpol_matches_visible_to(user) -> QuerySet[InterpolMatch]:
+    """Possible INTERPOL matches `user` may read: those who read alerts; a match of a party
+    protected now only for those who may see protected identities (the public notice shows
+    the person's real name, as its alert does: Alert.reveals_identity)."""
+    if not (user and user.has_perm("alerts.view_alert")):
+        return InterpolMatch.objects.none()
+    matches = InterpolMatch.objects.select_related("party", "alert", "notice", "decided_by")
+    if not can_see_protected(user):
+        matches = matches.exclude(party__protected=True)
+    return matches

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime
 import socket
+from dataclasses import asdict
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from alerts import outbox
 from core import feed
 from core.audit import audit_context
 
-from . import checks, mail, reminders, webhooks
+from . import checks, interpol_watch, mail, reminders, webhooks
 from .models import WorkerHeartbeat
 
 
@@ -115,3 +117,15 @@ def canary(sent_at: str | None = None, name: str = "canary") -> str:
         name=name, defaults={"sent_at": sent, "seen_at": now, "hostname": socket.gethostname()}
     )
     return now.isoformat()
+
+
+@shared_task(
+    name="alerts.tasks.sync_interpol",
+    time_limit=settings.INTERPOL_SYNC_TIME_LIMIT,
+    soft_time_limit=settings.INTERPOL_SYNC_TIME_LIMIT - 30,
+)
+def sync_interpol() -> dict:
+    """The INTERPOL watch (beat, every INTERPOL_SYNC_INTERVAL seconds): one sync; a second
+    one while the first runs does nothing (advisory lock). Returns its summary."""
+    with audit_context("task", task="sync_interpol"):
+        return asdict(interpol_watch.sync(trigger="beat"))

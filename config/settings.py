@@ -326,6 +326,19 @@ WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default
 WEBHOOK_RESPONSE_KEEP_CHARS = 1000
 # Local use only: let webhooks reach private and loopback addresses.
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# The INTERPOL watch (alerts/interpol.py, docs/operations.md): INTERPOL's public notices
+# web service, polled every INTERPOL_SYNC_INTERVAL seconds by beat.
+INTERPOL_API_BASE = env.str("INTERPOL_API_BASE", default="https://ws-public.interpol.int")
+INTERPOL_SYNC_INTERVAL = env.float("INTERPOL_SYNC_INTERVAL", default=3600.0)
+INTERPOL_TIMEOUT = env.float("INTERPOL_TIMEOUT", default=15.0)
+INTERPOL_MAX_RETRIES = env.int("INTERPOL_MAX_RETRIES", default=4)
+INTERPOL_BACKOFF_SECONDS = env.float("INTERPOL_BACKOFF_SECONDS", default=2.0)
+INTERPOL_BACKOFF_MAX = env.float("INTERPOL_BACKOFF_MAX", default=120.0)
+# A sync waits out back-offs: longer than CELERY_TASK_TIME_LIMIT allows other tasks.
+INTERPOL_SYNC_TIME_LIMIT = env.int("INTERPOL_SYNC_TIME_LIMIT", default=1800)
+# Name similarity (parties.names.similarity, 0-1) from which a public red notice is a
+# possible match of an accused person.
+INTERPOL_MATCH_THRESHOLD = env.float("INTERPOL_MATCH_THRESHOLD", default=0.6)
 
 # Exactly one beat process runs this (docs/operations.md). A sweep that could
 # not run in time expires rather than piling up behind a stopped worker.
@@ -360,6 +373,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.send_reminders",
         "schedule": REMINDERS_SECONDS,
         "options": {"expires": max(REMINDERS_SECONDS, 1)},
+    },
+    "interpol-sync": {
+        "task": "alerts.tasks.sync_interpol",
+        "schedule": INTERPOL_SYNC_INTERVAL,
+        "options": {"expires": max(INTERPOL_SYNC_INTERVAL, 1)},
     },
     "daily-digest": {
         "task": "alerts.tasks.send_digests",

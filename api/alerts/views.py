@@ -28,6 +28,7 @@ from alerts.models import (
     WebhookEndpoint,
 )
 from alerts.workflows import ALERT
+from api.alerts import interpol
 from api.authentication import actor_for
 from api.cases.serializers import CaseSummarySerializer
 from api.filters import Param, ParamFilter, StrictOrderingFilter
@@ -453,3 +454,4 @@ def register(router: Any) -> None:
     router.register("alerts", AlertViewSet, basename="alert")
     router.register("subscriptions", SubscriptionViewSet, basename="subscription")
     router.register("webhooks", WebhookViewSet, basename="webhook")
+    interpol.register(router)

@@ -23,7 +23,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from alerts.models import Alert, Subscription, WebhookDelivery, WebhookEndpoint
+from alerts.models import Alert, InterpolMatch, Subscription, WebhookDelivery, WebhookEndpoint
 from core.keys import ApiKey
 from core.models import Event
 
@@ -71,6 +71,9 @@ def ids(world, staff, viewer, settings):
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event)
     alert = Alert.objects.create(severity="high", title="Warrant annulled", case=world.case)
     subscription = Subscription.objects.create(user=viewer, case=world.case)
+    match = InterpolMatch.objects.create(
+        party=world.accused.party, entity_id="2024/00001", score=1.0, fields={"name": "X"}
+    )
     key = ApiKey.objects.filter(owner=staff).first()
     assert key is not None
     return {
@@ -86,6 +89,7 @@ def ids(world, staff, viewer, settings):
         "api_key": key.pk,
         "alert": alert.pk,
         "subscription": subscription.pk,
+        "interpol_match": match.pk,
         "webhook": endpoint.pk,
         "delivery": delivery.pk,
         "user": viewer.pk,
@@ -129,6 +133,16 @@ MATRIX: dict[str, Row] = {
     "alerts/following/<uuid:pk>/stop/": row(
         "403 405 405 405 405 403 403", "403 302 404 404 404 403 403", pk="subscription"
     ),
+    "alerts/interpol-matches/<uuid:pk>/": row(
+        "403 200 200 200 200 403 403", "403 405 405 405 405 403 403", pk="interpol_match"
+    ),
+    # deciding needs the permission to edit notices (403); an empty dismissal lacks its note
+    "alerts/interpol-matches/<uuid:pk>/<str:decision>/": row(
+        "403 405 405 405 405 403 403",
+        "403 403 400 403 400 403 403",
+        pk="interpol_match",
+        decision="dismiss",
+    ),
     "api/.*": row("404 404 404 404 404 404 404", "404 404 404 404 404 404 404"),
     "api/docs/": row("200 200 200 200 200 200 200"),
     "api/schema/": row("200 200 200 200 200 200 200"),
@@ -169,6 +183,16 @@ MATRIX: dict[str, Row] = {
     ),
     "api/v1/incidents/": row(API_READ, "401 403 400 403 400 403 400"),
     "api/v1/incidents/<pk>/": row(API_READ, "401 405 405 405 405 403 405", pk="incident"),
+    "api/v1/interpol-matches/": row(API_READ, "401 405 405 405 405 403 405"),
+    "api/v1/interpol-matches/<pk>/": row(
+        API_READ, "401 405 405 405 405 403 405", pk="interpol_match"
+    ),
+    "api/v1/interpol-matches/<pk>/confirm/": row(
+        "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="interpol_match"
+    ),
+    "api/v1/interpol-matches/<pk>/dismiss/": row(
+        "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="interpol_match"
+    ),
     "api/v1/notices/": row(API_READ, "401 403 400 403 400 403 400"),
     "api/v1/notices/<pk>/": row(API_READ, "401 405 405 405 405 403 405", pk="notice"),
     "api/v1/notices/<pk>/history/": row(API_READ, "401 405 405 405 405 403 405", pk="notice"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import interpol, views
 
 app_name = "alerts"
 
@@ -8,5 +8,11 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("following/", views.following, name="following"),
     path("following/<uuid:pk>/stop/", views.unfollow, name="unfollow"),
+    path("interpol-matches/<uuid:pk>/", interpol.match_detail, name="interpol_match"),
+    path(
+        "interpol-matches/<uuid:pk>/<str:decision>/",
+        interpol.match_decide,
+        name="interpol_decide",
+    ),
     path("<uuid:pk>/<str:transition>/", views.move, name="move"),
 ]
