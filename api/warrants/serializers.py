@@ -17,6 +17,8 @@ from cases.models import Case, Charge
 from parties.models import Party
 from warrants.models import Notice, Warrant
 
+from .proceedings import ProceedingSummarySerializer
+
 READ_ONLY = [*RECORD_FIELDS, "status"]
 
 
@@ -55,6 +57,24 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
         "the subject is protected and you may not see protected identities: a risk would tell "
         "that the person held high office.",
     )
+    functional_immunity_bar = serializers.BooleanField(
+        source="shown_functional_immunity_bar",
+        read_only=True,
+        allow_null=True,
+        help_text="Functional immunity (ratione materiae) may bar it: the subject held a State "
+        "office and it rests on a charge that is not an international crime (no bar for "
+        "genocide, crimes against humanity, war crimes, torture, enforced disappearance). null "
+        "as immunity_risk.",
+    )
+    appeal_pending = serializers.BooleanField(
+        read_only=True,
+        help_text="An appeal against it is lodged or heard, not yet decided (see pending_appeals).",
+    )
+    pending_appeals = ProceedingSummarySerializer(
+        many=True,
+        read_only=True,
+        help_text="The appeals pending against it (/api/v1/proceedings/), oldest first.",
+    )
 
     class Meta:
         model = Warrant
@@ -76,6 +96,9 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
             "status",
             "allowed_transitions",
             "immunity_risk",
+            "functional_immunity_bar",
+            "appeal_pending",
+            "pending_appeals",
         ]
         read_only_fields = [*READ_ONLY, "issued_on"]
         validators: list = []  # uniqueness is the action's (and the database's) to report

@@ -16,6 +16,7 @@ from core.events import Actor
 from warrants import actions, selectors, workflows
 from warrants.models import Notice, NoticeKind, Warrant, WarrantKind
 
+from . import proceedings
 from .serializers import (
     NoticeSerializer,
     NoticeUpdateSerializer,
@@ -89,3 +90,4 @@ class NoticeViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, Re
 def register(router: Any) -> None:
     router.register("warrants", WarrantViewSet, basename="warrant")
     router.register("notices", NoticeViewSet, basename="notice")
+    proceedings.register(router)
