@@ -346,11 +346,15 @@ def match_raise(
 # --- deciding ----------------------------------------------------------------------------------
 
 
+class AlreadyDecided(ValidationError):
+    """The match was confirmed or dismissed already (the API answers 409)."""
+
+
 def _lock_open_match(match_id: UUID, actor: Actor) -> InterpolMatch:
     require_perm(actor, DECIDE_PERM)
     match = InterpolMatch.objects.select_for_update().select_related("party").get(pk=match_id)
     if match.status != MatchStatus.OPEN:
-        raise ValidationError({"status": f"This match is already {match.status}."})
+        raise AlreadyDecided(f"This match is already {match.status}.")
     return match
 
 
@@ -398,9 +402,7 @@ def match_confirm(
             )
         warrant = issued[0]
     if Notice.objects.filter(interpol_id=match.entity_id).exists():
-        raise ValidationError(
-            {"status": f"A notice with INTERPOL id {match.entity_id} is already recorded."}
-        )
+        raise AlreadyDecided(f"A notice with INTERPOL id {match.entity_id} is already recorded.")
     charges = (match.fields or {}).get("arrest_warrants") or []
     country = next(
         (str(w.get("issuing_country_id")) for w in charges if w.get("issuing_country_id")),

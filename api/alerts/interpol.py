@@ -18,6 +18,7 @@ from api.filters import Param, ParamFilter, StrictOrderingFilter
 from api.pagination import CursorPagination
 from api.parties.serializers import PartySummarySerializer
 from api.permissions import Authenticated
+from api.problems import problem
 from api.viewsets import UUID_PATTERN
 
 
@@ -125,16 +126,20 @@ class InterpolMatchViewSet(
     @extend_schema(request=ConfirmSerializer, responses=InterpolMatchSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """It is this person: record the red notice (published, listed) and resolve the alert."""
+        """It is this person: record the red notice (published, listed) and resolve the alert.
+        A match decided already is a 409."""
         match = self.get_object()
         body = ConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match, _ = interpol_watch.match_confirm(
-            match_id=match.pk,
-            actor=actor_for(request),
-            warrant_id=body.validated_data["warrant"],
-            note=body.validated_data.get("note", ""),
-        )
+        try:
+            match, _ = interpol_watch.match_confirm(
+                match_id=match.pk,
+                actor=actor_for(request),
+                warrant_id=body.validated_data["warrant"],
+                note=body.validated_data.get("note", ""),
+            )
+        except interpol_watch.AlreadyDecided as already:
+            return problem("conflict", 409, " ".join(already.messages))
         return self.render(match)
 
     @extend_schema(request=DismissSerializer, responses=InterpolMatchSerializer)
@@ -144,9 +149,12 @@ class InterpolMatchViewSet(
         match = self.get_object()
         body = DismissSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = interpol_watch.match_dismiss(
-            match_id=match.pk, actor=actor_for(request), note=body.validated_data["note"]
-        )
+        try:
+            match = interpol_watch.match_dismiss(
+                match_id=match.pk, actor=actor_for(request), note=body.validated_data["note"]
+            )
+        except interpol_watch.AlreadyDecided as already:
+            return problem("conflict", 409, " ".join(already.messages))
         return self.render(match)
 
 

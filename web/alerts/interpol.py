@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +43,9 @@ class DismissForm(forms.Form):
     )
 
 
-def _page(request: HttpRequest, match: InterpolMatch, confirm=None, dismiss=None, status=200):
+def _page(
+    request: HttpRequest, match: InterpolMatch, confirm=None, dismiss=None, status=200, error=""
+):
     return render(
         request,
         "alerts/interpol_match.html",
@@ -54,6 +56,7 @@ def _page(request: HttpRequest, match: InterpolMatch, confirm=None, dismiss=None
             "dismiss_form": dismiss or DismissForm(),
             "may_decide": request.user.has_perm(interpol_watch.DECIDE_PERM)
             and match.status == "open",
+            "error": error,
         },
         status=status,
     )
@@ -79,16 +82,17 @@ def match_decide(request: HttpRequest, pk, decision: str) -> HttpResponse:
     elif decision == "dismiss":
         form = DismissForm(request.POST)
     else:
-        return HttpResponse(status=404)
+        raise Http404("Decide by confirm or dismiss.")
+    error = ""
     if form.is_valid():
         try:
             if decision == "confirm":
-                _, notice = interpol_watch.match_confirm(
+                notice = interpol_watch.match_confirm(
                     match_id=match.pk,
                     actor=actor,
                     warrant_id=form.cleaned_data["warrant"].pk,
                     note=form.cleaned_data["note"],
-                )
+                )[1]
                 messages.success(
                     request, _("Red notice %(id)s recorded.") % {"id": match.entity_id}
                 )
@@ -98,8 +102,8 @@ def match_decide(request: HttpRequest, pk, decision: str) -> HttpResponse:
             )
             messages.success(request, _("Match dismissed: it will not be raised again."))
             return redirect("alerts:interpol_match", match.pk)
-        except ValidationError as refused:
-            form.add_error(None, " ".join(refused.messages))
+        except ValidationError as refused:  # already decided, no issued warrant
+            error = " ".join(refused.messages)
     forms_ = {"confirm": form} if decision == "confirm" else {"dismiss": form}
     match.refresh_from_db()
-    return _page(request, match, status=400, **forms_)
+    return _page(request, match, status=400, error=error, **forms_)
