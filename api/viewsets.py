@@ -26,6 +26,7 @@ from core.selectors import events_for
 
 from .authentication import actor_for
 from .events import EventPageSerializer, EventSerializer
+from .exports import CsvListMixin
 from .filters import Param, ParamFilter, StrictOrderingFilter
 from .pagination import CursorPagination, FeedPagination
 from .permissions import RolePermission
@@ -92,7 +93,7 @@ class ETagMixin:
         return record.version
 
 
-class RecordViewSet(ETagMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RecordViewSet(ETagMixin, CsvListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Base of every record endpoint. No deletes: legal records are retired by transitions."""
 
     queryset_model: ClassVar[type[models.Model]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.exports import DossierMixin
 from api.filters import Param, updated_after
 from api.viewsets import (
     CreateMixin,
@@ -48,7 +49,9 @@ def case_param(lookup: str = "case_id") -> Param:
     return Param("case", lookup, "uuid", "Only records of this case.")
 
 
-class CaseViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet):
+class CaseViewSet(
+    DossierMixin, CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, RecordViewSet
+):
     """Cases: one proceeding before one forum."""
 
     queryset_model = Case
