@@ -87,6 +87,16 @@ class Warrant(Record):
     class Meta:
         ordering = ["-issued_on", "reference"]
         permissions = [("transition_warrant", "Can perform warrant transitions")]
+        # The lists' sort orders, so a page reads its rows in order instead of sorting all:
+        # the API's (newest first, id breaking ties; by status too) and the web list's.
+        indexes = [
+            models.Index(fields=["-created_at", "id"], name="warrant_created"),
+            models.Index(fields=["status", "-created_at", "id"], name="warrant_status_created"),
+            models.Index(fields=["-issued_on", "reference"], name="warrant_issued"),
+            models.Index(
+                fields=["status", "-issued_on", "reference"], name="warrant_status_issued"
+            ),
+        ]
         constraints = [
             status_check(workflows.WARRANT, "warrant_status_valid"),
             models.UniqueConstraint(
@@ -243,6 +253,12 @@ class Notice(Record):
     class Meta:
         ordering = ["-requested_on"]
         permissions = [("transition_notice", "Can perform notice transitions")]
+        indexes = [  # the lists' sort orders, as for warrants
+            models.Index(fields=["-created_at", "id"], name="notice_created"),
+            models.Index(fields=["status", "-created_at", "id"], name="notice_status_created"),
+            models.Index(fields=["-requested_on"], name="notice_requested"),
+            models.Index(fields=["status", "-requested_on"], name="notice_status_requested"),
+        ]
         constraints = [
             status_check(workflows.NOTICE, "notice_status_valid"),
             models.UniqueConstraint(
