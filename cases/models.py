@@ -61,6 +61,11 @@ class Case(Record):
     class Meta:
         ordering = ["reference"]
         permissions = [("transition_case", "Can perform case transitions")]
+        # The API lists' sort order (newest first, id breaking ties), by status too.
+        indexes = [
+            models.Index(fields=["-created_at", "id"], name="case_created"),
+            models.Index(fields=["status", "-created_at", "id"], name="case_status_created"),
+        ]
         constraints = [status_check(workflows.CASE, "case_status_valid")]
         triggers = [*record_triggers(), StatusGuard(workflows=workflows.CASE)]
 
@@ -157,6 +162,7 @@ class Participation(Record):
     class Meta:
         ordering = ["case", "role"]
         permissions = [("transition_participation", "Can perform participation transitions")]
+        indexes = [models.Index(fields=["-created_at", "id"], name="participation_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "party", "role"],
@@ -316,6 +322,7 @@ class Charge(Reviewable, Record):
 
     class Meta:
         ordering = ["case", "label"]
+        indexes = [models.Index(fields=["-created_at", "id"], name="charge_created")]
         permissions = [
             ("transition_charge", "Can perform charge transitions"),
             ("review_charge", "Can review charges"),
