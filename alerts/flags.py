@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Case, Participation
+from cases.models import Case, CaseMember, Participation
 from core.kicks import kick_many_on_commit
 from core.models import Event
 from parties.models import Party
@@ -94,13 +94,17 @@ def describe(event: Event, party_id: UUID | None) -> dict[str, str]:
     data = event.data or {}
     reference = str(data.get("reference") or data.get("interpol_id") or "")
     kind = str(data.get("kind") or "")
+    # An event without a transition (a creation, what the INTERPOL sync observed) is named
+    # by its type's verb, and its status is the record's: a title never reads ": , now".
+    happened = event.transition or event.type.rpartition(".")[2]
+    status = event.to_status or str(data.get("status") or "")
     values = {
         "kind": kind.replace("_", " ").title(),
         "reference": reference,
         "type": event.type,
-        "transition": event.transition.replace("_", " "),
+        "transition": happened.replace("_", " "),
         "from_status": event.from_status.replace("_", " "),
-        "to_status": event.to_status.replace("_", " "),
+        "to_status": status.replace("_", " "),
         "resource": event.resource.title(),
         "record": f"{event.resource.title()} {reference}".strip(),
     }
@@ -150,16 +154,30 @@ def event_message(event: Event) -> str:
     return "\n".join(lines)
 
 
+# An event taking effect this long before it was recorded enters history (a record of the
+# past typed in, or a load such as the demo's) rather than news: its normal and info alerts
+# are not raised, so recording a case's past does not fill everyone's inbox. Critical and
+# high ones still are, and the event stays in the timeline, the feed and the webhooks.
+HISTORY_DAYS = 30
+
+
+def is_history(event: Event, rule: AlertRule) -> bool:
+    if rule.severity in IMMEDIATE_SEVERITIES or event.occurred_at is None:
+        return False
+    recorded = timezone.localdate(event.occurred_at)
+    return (recorded - event.effective_date).days > HISTORY_DAYS
+
+
 def raise_for_events(events: list[Event]) -> list[Alert]:
     """Outbox consumer: raise the alert the rule table gives for each event; queue its emails.
 
     At most one alert per event (unique constraint); the relay's receipts make
-    a redelivery a no-op.
+    a redelivery a no-op. A normal or info alert about history is not raised (is_history).
     """
     alerts, parties = [], []
     for event in events:
         rule = matching_rule(event)
-        if rule is None or not rule.raises:
+        if rule is None or not rule.raises or is_history(event, rule):
             continue
         party_ids = parties_of(event)
         party_id = main_party(party_ids)
@@ -177,7 +195,7 @@ def raise_for_events(events: list[Event]) -> list[Alert]:
         )
         parties.append(party_ids)
     Alert.objects.bulk_create(alerts)
-    if alerts and Subscription.objects.exists():
+    if alerts and has_followers(alerts):
         for alert, party_ids in zip(alerts, parties, strict=True):
             notify(alert, party_ids)
     return alerts
@@ -226,16 +244,29 @@ def raise_for_finding(finding: Finding) -> Alert | None:
 
 
 def recipients(alert: Alert, party_ids: list[UUID]):
-    """Active users with an email who follow the alert's case, one of its parties, or its level."""
+    """Active users with an email who follow the alert's case, one of its parties, or its
+    level, and the members of the case's team who have not stopped following it
+    (cases.CaseMember: followers by default)."""
     levels = [s for s, rank in SEVERITY_RANK.items() if rank <= SEVERITY_RANK[alert.severity]]
     follows = Q(min_severity__in=levels)
     if alert.case_id:
         follows |= Q(case_id=alert.case_id)
     if party_ids:
         follows |= Q(party_id__in=party_ids)
-    user_ids = Subscription.objects.filter(follows).values("user_id")
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    chosen = Q(pk__in=Subscription.objects.filter(follows).values("user_id"))
+    if alert.case_id:
+        team = CaseMember.objects.filter(case_id=alert.case_id, follows=True)
+        chosen |= Q(pk__in=team.values("user_id"))
+    users = get_user_model().objects.filter(chosen, is_active=True).exclude(email="")
     return [u for u in users if u.has_perm("cases.view_case")]
+
+
+def has_followers(alerts: list[Alert]) -> bool:
+    """Anyone at all who could be told (one query, usually): else nothing to queue."""
+    if Subscription.objects.exists():
+        return True
+    cases = {alert.case_id for alert in alerts if alert.case_id}
+    return bool(cases) and CaseMember.objects.filter(case_id__in=cases, follows=True).exists()
 
 
 def notify(alert: Alert, party_ids: list[UUID]) -> list[Notification]:

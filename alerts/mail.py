@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import DeliveryStatus, Notification, WebhookEndpoint
@@ -70,6 +71,10 @@ def alert_text(notification: Notification) -> str:
         lines.append(f"Case: {alert.case}")
     if alert.message:
         lines.append(alert.message)
+    if alert.subject_id:
+        # The web view checks the reader may see the record before it redirects there.
+        site = getattr(settings, "SITE_URL", "http://localhost:8000")
+        lines.append(f"Open: {site}{reverse('alerts:record', args=[alert.pk])}")
     lines.append(f"Alert id: {alert.pk}")
     return "\n".join(lines)
 
@@ -153,17 +158,23 @@ def send_digests(retries_only: bool = False) -> int:
     """Mail each follower one digest of their pending digest notifications. Returns emails sent.
 
     The daily run takes every pending one never tried; `retries_only` takes
-    those whose earlier digest failed and are due again.
+    those whose earlier digest failed and are due again. At most one digest per user and
+    day (UTC): a user mailed one today gets what came since in tomorrow's, so running the
+    job twice, or by hand after beat, mails nobody twice.
     """
     due = Q(attempts__gt=0, next_attempt_at__lte=timezone.now())
     if not retries_only:
         due |= Q(attempts=0)
     sent = 0
     with transaction.atomic():
+        mailed_today = Notification.objects.filter(
+            digest=True, status=DeliveryStatus.SUCCEEDED, sent_at__date=timezone.localdate()
+        ).values("user_id")
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(due, status=DeliveryStatus.PENDING, digest=True)
+            .exclude(user_id__in=mailed_today)
             .order_by("user_id", "created_at")
         )
         per_user: dict[int, list[Notification]] = defaultdict(list)

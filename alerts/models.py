@@ -162,6 +162,15 @@ class Alert(Record):
         return self.title.replace(SUBJECT, name)
 
 
+def rule_type_matches(pattern: str, event_type: str) -> bool:
+    """A rule's event type: as `type_matches`, and a leading `*.` for any resource
+    (`*.created`). Without it the default rule `*.created` (migration 0004) never matched
+    and every creation fell through to the catch-all `*` rule: "Party (X): , now "."""
+    if pattern.startswith("*.") and len(pattern) > 2:
+        return event_type.endswith(pattern[1:])
+    return type_matches(pattern, event_type)
+
+
 SEVERITY_RANK: dict[str, int] = {
     Severity.INFO: 0,
     Severity.NORMAL: 1,
@@ -215,7 +224,7 @@ class AlertRule(models.Model):
         return f"{self.event_type} {self.match or ''} → {self.severity}"
 
     def matches(self, event_type: str, data: dict) -> bool:
-        if not type_matches(self.event_type, event_type):
+        if not rule_type_matches(self.event_type, event_type):
             return False
         return all(data.get(key) == value for key, value in (self.match or {}).items())
 

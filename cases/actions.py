@@ -4,19 +4,43 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from core.actions import record_create, record_transition, record_update
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.actions import record_create, record_transition, record_update, require_perm
 from core.events import Actor
 from core.models import Event
 from core.review import review_record
 
-from .models import Case, Charge, Incident, Participation, Representation
+from .models import Case, CaseMember, Charge, Incident, Participation, Representation, TeamRole
 
 Date = datetime.date | str | None
 
 
+@transaction.atomic
 def case_create(*, actor: Actor, **fields: Any) -> Case:
-    """Create a case as `complaint_filed`; appends `case.created`."""
-    return record_create(model=Case, actor=actor, perm="cases.add_case", fields=fields)
+    """Create a case as `complaint_filed`; appends `case.created`. The creating user (not a
+    system process or a key without an owner) joins its team, and so follows it."""
+    case = record_create(model=Case, actor=actor, perm="cases.add_case", fields=fields)
+    if actor.user is not None:
+        CaseMember.objects.create(case=case, user=actor.user, role=TeamRole.CREATOR)
+    return case
+
+
+@transaction.atomic
+def case_member_add(*, actor: Actor, case: Case, user, role: str) -> CaseMember:
+    """Put `user` on `case`'s team as a lawyer assigned or a user of its counsel (idempotent:
+    a member keeps their role and their choice to follow). Needs cases.change_case."""
+    require_perm(actor, "cases.change_case")
+    if role not in (TeamRole.LAWYER, TeamRole.COUNSEL):
+        raise ValidationError({"role": "Use lawyer or counsel."})
+    member, _ = CaseMember.objects.get_or_create(case=case, user=user, defaults={"role": role})
+    return member
+
+
+def case_member_follow(*, user, case: Case, follows: bool) -> bool:
+    """A team member follows their case again or stops; False if `user` is not a member."""
+    return bool(CaseMember.objects.filter(case=case, user=user).update(follows=follows))
 
 
 def case_update(
@@ -56,10 +80,17 @@ def incident_create(*, actor: Actor, **fields: Any) -> Incident:
     return record_create(model=Incident, actor=actor, perm="cases.add_incident", fields=fields)
 
 
-def participation_create(*, actor: Actor, **fields: Any) -> Participation:
-    """Add a party to a case in a role; starts in that role's initial status."""
+def participation_create(
+    *, actor: Actor, effective_date: Date = None, **fields: Any
+) -> Participation:
+    """Add a party to a case in a role; starts in that role's initial status. The creation
+    Event is dated `effective_date` when given (e.g. named in the complaint), else today."""
     return record_create(
-        model=Participation, actor=actor, perm="cases.add_participation", fields=fields
+        model=Participation,
+        actor=actor,
+        perm="cases.add_participation",
+        fields=fields,
+        effective_date=effective_date,
     )
 
 
@@ -83,9 +114,16 @@ def participation_transition(
     )
 
 
-def representation_create(*, actor: Actor, **fields: Any) -> Representation:
+def representation_create(
+    *, actor: Actor, effective_date: Date = None, **fields: Any
+) -> Representation:
+    """Counsel acts for a participant (`engaged`); dated `effective_date` when given."""
     return record_create(
-        model=Representation, actor=actor, perm="cases.add_representation", fields=fields
+        model=Representation,
+        actor=actor,
+        perm="cases.add_representation",
+        fields=fields,
+        effective_date=effective_date,
     )
 
 
@@ -109,8 +147,16 @@ def representation_transition(
     )
 
 
-def charge_create(*, actor: Actor, **fields: Any) -> Charge:
-    return record_create(model=Charge, actor=actor, perm="cases.add_charge", fields=fields)
+def charge_create(*, actor: Actor, effective_date: Date = None, **fields: Any) -> Charge:
+    """Record an accusation (`alleged`), dated `effective_date` when given (the complaint
+    that made it), else today."""
+    return record_create(
+        model=Charge,
+        actor=actor,
+        perm="cases.add_charge",
+        fields=fields,
+        effective_date=effective_date,
+    )
 
 
 def charge_update(

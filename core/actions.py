@@ -91,9 +91,13 @@ def record_create(
     fields: dict[str, Any],
     m2m: dict[str, Iterable[Any]] | None = None,
     status: str = "",
+    effective_date: datetime.date | str | None = None,
 ) -> R:
-    """Validate and insert a record, then append its `<resource>.created` Event."""
+    """Validate and insert a record, then append its `<resource>.created` Event, dated
+    `effective_date` when given (a record of the past: a party admitted when the complaint
+    was filed), else by creation_date."""
     require_perm(actor, perm)
+    day = parse_effective_date(effective_date) if effective_date not in (None, "") else None
     record: Any = model(**fields)
     workflow = getattr(record, "workflow", None)
     if "status" in fields:
@@ -114,7 +118,7 @@ def record_create(
                 record=record,
                 type=f"{record.RESOURCE}.created",
                 actor=actor,
-                effective_date=creation_date(record),
+                effective_date=day or creation_date(record),
             )
     return record
 

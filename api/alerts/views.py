@@ -27,6 +27,7 @@ from alerts.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from alerts.payloads import RESOURCE_PATHS
 from alerts.workflows import ALERT
 from api.alerts import interpol
 from api.authentication import actor_for
@@ -64,7 +65,9 @@ class AlertSerializer(StrictModelSerializer):
         source="event.id", allow_null=True, default=None, help_text="The event that raised it."
     )
     case = serializers.UUIDField(source="case_id", allow_null=True, help_text="The case, if any.")
-    subject = serializers.SerializerMethodField(help_text="The record it is about.")
+    subject = serializers.SerializerMethodField(
+        help_text="The record it is about: `resource`, `id` and `url`, its API path."
+    )
     acknowledged_by: Any = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="Who acknowledged it."
     )
@@ -103,7 +106,12 @@ class AlertSerializer(StrictModelSerializer):
     def get_subject(self, alert: Alert) -> dict[str, Any] | None:
         if not alert.subject_id:
             return None
-        return {"resource": alert.subject_resource, "id": str(alert.subject_id)}
+        path = RESOURCE_PATHS.get(alert.subject_resource, alert.subject_resource)
+        return {
+            "resource": alert.subject_resource,
+            "id": str(alert.subject_id),
+            "url": f"/api/v1/{path}/{alert.subject_id}/",
+        }
 
     def get_allowed_transitions(self, alert: Alert) -> list[str]:
         return allowed_transitions_for(alert, self.context.get("request"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("following/", views.following, name="following"),
     path("following/<uuid:pk>/stop/", views.unfollow, name="unfollow"),
+    path("<uuid:pk>/record/", views.record, name="record"),
     path("interpol-matches/<uuid:pk>/", interpol.match_detail, name="interpol_match"),
     path(
         "interpol-matches/<uuid:pk>/<str:decision>/",

@@ -21,6 +21,7 @@ from alerts.selectors import subscriptions_of
 from core.events import Actor
 from core.workflow import InvalidTransition
 from web import exports, records, vocabulary
+from web.context import forget_open_alert_count
 from web.views import safe_next
 
 from .forms import AlertFilterForm, FollowSeverityForm
@@ -54,6 +55,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def record(request: HttpRequest, pk) -> HttpResponse:
+    """The page of the record an alert is about (emails link here): 404 unless the reader may
+    read both the alert and the record; the inbox row for an alert about no page."""
+    alert = get_object_or_404(records.RESOURCES["alert"].visible(request.user), pk=pk)
+    resource = records.RESOURCES.get(alert.subject_resource)
+    if resource is None or alert.subject_id is None:
+        return redirect(records.url_of(alert))
+    subject = get_object_or_404(resource.visible(request.user), pk=alert.subject_id)
+    return redirect(records.url_of(subject) or records.url_of(alert))
+
+
+@login_required
 @require_POST
 def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
     """Acknowledge or resolve one alert; a resolution may carry a note saying why.
@@ -74,6 +87,7 @@ def move(request: HttpRequest, pk, transition: str) -> HttpResponse:
         error = str(refused)
     except ValidationError as refused:
         error = " ".join(refused.messages)
+    forget_open_alert_count(request.user)
     # Re-read through the selector: as it is now (it may have moved meanwhile), its title
     # naming parties as this reader may see them.
     # (Not found once a party it reveals was protected meanwhile.)

@@ -59,3 +59,16 @@ def query_with(context, **changes) -> str:
 @register.filter
 def resource_term(resource) -> str:
     return vocabulary.resource_term(str(resource or ""))
+
+
+@register.filter
+def warrant_kind(kind) -> str:
+    """What a warrant of this kind is called as a whole ("Arrest warrant", "Mandat d'arrêt"):
+    a kind and the word "warrant" do not combine word by word in every language."""
+    return vocabulary.warrant_kind(str(kind or ""))
+
+
+@register.filter
+def notice_kind(kind) -> str:
+    """What a notice of this kind is called as a whole ("Red notice", "Notice rouge")."""
+    return vocabulary.notice_kind(str(kind or ""))

@@ -1,10 +1,10 @@
 """Load the demo case: France's 2023 arrest warrants over the 2013 chemical attacks in Syria.
 
-Source: ../shared/seed/ (CNN, 2023-11-16) and the later history in domain.md
-(appeal court upheld the warrant on 2024-06-26; Cour de cassation annulled it
-on 2025-07-25 for a sitting head of state's personal immunity; a new warrant on
-2025-07-29). Dates the sources do not give are marked "approximate" in notes.
-The protected witness is fictional, to show how protected identities work.
+Only what public reports give, each fact with where it was reported (SOURCES; their URLs
+are written into the records' text: case summary, incident descriptions and transition
+notes). Dates a report does not give exactly are marked "approximate". The protected
+witness is fictional, to show how protected identities work. No Red Notice is recorded:
+CNN (2023-11-16) reported that one was *expected*, not that France requested it.
 
 Idempotent: the whole load is one transaction, skipped if the case exists.
 """
@@ -25,6 +25,34 @@ from warrants import actions as warrants
 REFERENCE = "FR-PARIS-2021-GHOUTA"
 D = datetime.date.fromisoformat
 
+# Where each fact was publicly reported (as text: the URL, the publisher, the date).
+SOURCES = {
+    "cnn": "CNN, 2023-11-16, republished at "
+    "https://www.worldreportnow.com/news/france-issues-arrest-warrant-for-syrian-president-assad/53165/"
+    " and https://kenyan-post.com/2023/11/france-issues-arrest-warrant-for-syrian-president-assad-"
+    "over-alleged-use-of-banned-chemical-weapons-on-civilians-10-years-ago/",
+    "complaint": "Complaint filed in Paris on 1 March 2021: https://magazine.com.co/world-news/"
+    "middle-east-news/complaint-for-crimes-against-humanity-and-war-crimes-filed-in-france-after-"
+    "chemical-attacks-in-syria/ ; RSI, https://rsi.ch/info/mondo/Sarin-in-Siria-Assad-"
+    "denunciato--1247934.html",
+    "hearing": "Hearing of 4 July 2025 announced: https://la5bar.tn/article/mandat-darr%C3%AAt-"
+    "contre-bachar-al-assad-la-cour-de-cassation-tranchera-le-4-juillet",
+    "cassation": "Cour de cassation, 25 July 2025: https://www.bluewin.ch/fr/infos/faits-divers/"
+    "la-cour-de-cassation-fran-aise-annule-le-mandat-d-arr-t-contre-bachar-al-assad-2799069.html"
+    " ; http://alerte-info.com/25-juillet-2025/cour-cassation-annule-mandat-darret-visant-"
+    "bachar-al-assad",
+    "appeals": "Appeals by the anti-terrorism prosecutor (PNAT), then the prosecutor general: "
+    "https://web.lifelines.name/read/9ecbf1c2-fe96-5051-a416-2e75d115f59c",
+    "new_warrant": "PNAT's request of 28 July 2025: https://www.leclubdesjuristes.com/en-bref/"
+    "le-parquet-antiterroriste-requiert-un-nouveau-mandat-darret-contre-bachar-al-assad-11729 ;"
+    " signed 29 July 2025: https://fr.walaw.press/articles/un_troisieme_mandat_d_arret_"
+    "international_emis_en_france_contre_bachar_el-assad/GQWFQLPQFFML",
+}
+
+COMPLAINT = D("2021-03-01")  # filed on Monday 1 March 2021 (SOURCES["complaint"])
+WARRANTS = D("2023-11-14")  # "on Tuesday, November 14" (SOURCES["cnn"])
+REGIME_FELL = D("2024-12-08")  # the positions below ended with the regime
+
 ACCUSED: list[dict[str, Any]] = [
     {
         "name": "Bashar al-Assad",
@@ -37,7 +65,7 @@ ACCUSED: list[dict[str, Any]] = [
                 "title": "President of the Syrian Arab Republic",
                 "function": "head_of_state",
                 "started_on": D("2000-07-17"),
-                "ended_on": D("2024-12-08"),
+                "ended_on": REGIME_FELL,
             },
         ],
     },
@@ -52,6 +80,7 @@ ACCUSED: list[dict[str, Any]] = [
                 "title": "Commander of the 4th Armoured Division",
                 "organisation": "Syrian Arab Army",
                 "function": "military",
+                "ended_on": REGIME_FELL,
             },
         ],
     },
@@ -64,6 +93,7 @@ ACCUSED: list[dict[str, Any]] = [
                 "title": "Director of Branch 450",
                 "organisation": "Scientific Studies and Research Centre",
                 "function": "military",
+                "ended_on": REGIME_FELL,
             },
         ],
     },
@@ -77,6 +107,7 @@ ACCUSED: list[dict[str, Any]] = [
                 "title": "Presidential Adviser for Strategic Affairs",
                 "organisation": "Presidency of the Syrian Arab Republic",
                 "function": "other",
+                "ended_on": REGIME_FELL,
             },
         ],
     },
@@ -111,6 +142,16 @@ CHARGES = [
 
 AUTHORITY = "Investigating judges, Paris Judicial Court"
 
+# Counsel as reported: "the plaintiffs, represented by lawyers Jeanne Sulzer and Clémence
+# Witt" (SOURCES["complaint"]). CNN calls Michael Chammas "one of the plaintiff lawyers"
+# without saying for whom, so he is named in the summary, not given a client.
+COUNSEL = ["Jeanne Sulzer", "Clémence Witt"]
+
+ANNULMENT = (
+    "Warrant annulled: no exception lifts the personal immunity of a sitting head of state; "
+    "warrants issued after he lost office (8 December 2024) are not affected."
+)
+
 
 class Command(BaseCommand):
     help = "Load the demo case (idempotent): the 2013 Ghouta chemical attacks case in Paris."
@@ -131,71 +172,95 @@ class Command(BaseCommand):
         case = cases.case_create(
             actor=actor,
             reference=REFERENCE,
-            title="Chemical attacks on Douma and Eastern Ghouta (August 2013)",
+            title="Chemical attacks on Adra, Douma and Eastern Ghouta (August 2013)",
             summary=(
-                "Criminal complaint by the Syrian Centre for Media and Freedom of Expression, "
-                "the Open Society Justice Initiative and the Syrian Archive over the use of banned "
-                "chemical weapons against civilians in Douma and Eastern Ghouta in August 2013, "
-                "which killed more than 1,000 people. In November 2023 two investigating judges "
+                "Criminal complaint filed in Paris on 1 March 2021 by the Syrian Centre for "
+                "Media and Freedom of Expression, the Open Society Justice Initiative and the "
+                "Syrian Archive over the use of banned chemical weapons against civilians in "
+                "Adra and Douma (4-5 August 2013) and Eastern Ghouta (21 August 2013), which "
+                "killed more than 1,000 people. On 14 November 2023 two investigating judges "
                 "issued arrest warrants for Bashar al-Assad, his brother Maher al-Assad and two "
-                "senior officials for complicity in crimes against humanity and war crimes."
+                "senior officials for complicity in crimes against humanity and war crimes. "
+                "CNN reported that an INTERPOL Red Notice was expected to follow, quoting "
+                "Michael Chammas, one of the plaintiffs' lawyers; no request for one is "
+                "recorded here. Sources: "
+                f"{SOURCES['complaint']} ; {SOURCES['cnn']}"
             ),
             jurisdiction="FR",
             forum="Paris Judicial Court (investigating judges)",
             basis="universal",
-            opened_on=D("2021-03-01"),
+            opened_on=COMPLAINT,
         )
         cases.case_transition(
             case_id=case.pk,
             transition="open_investigation",
             actor=actor,
             effective_date=D("2021-04-01"),
-            note="Judicial investigation opened (date approximate).",
+            note="Judicial investigation opened in response to the complaint (date "
+            f"approximate). Source: {SOURCES['cnn']}",
+        )
+        cases.incident_create(
+            actor=actor,
+            case=case,
+            title="Chemical attack on Adra",
+            started_on=D("2013-08-04"),
+            ended_on=D("2013-08-05"),
+            place="Adra, Rif Dimashq, Syria",
+            description="Chemical attacks of 4 and 5 August 2013 on Adra and Douma: at least 450 "
+            f"wounded (both towns together). Source: {SOURCES['complaint']}",
         )
         cases.incident_create(
             actor=actor,
             case=case,
             title="Chemical attack on Douma",
-            started_on=D("2013-08-05"),
+            started_on=D("2013-08-04"),
+            ended_on=D("2013-08-05"),
             place="Douma, Rif Dimashq, Syria",
-            description="Use of banned chemical weapons against civilians (date approximate).",
+            description="Chemical attacks of 4 and 5 August 2013 on Adra and Douma: at least 450 "
+            f"wounded (both towns together). Source: {SOURCES['complaint']}",
         )
         cases.incident_create(
             actor=actor,
             case=case,
             title="Sarin attack on Eastern Ghouta",
-            started_on=D("2013-08-21"),
+            started_on=D("2013-08-20"),
+            ended_on=D("2013-08-21"),
             place="Eastern Ghouta, Rif Dimashq, Syria",
-            description="Rockets loaded with sarin; more than 1,000 people killed.",
+            description="Bombardment of the night of 20 to 21 August 2013 with sarin: more than "
+            f"1,000 people killed. Source: {SOURCES['complaint']}",
             casualties=1000,
         )
 
         self.step("plaintiffs and their counsel")
-        counsel = party_create(
-            actor=actor, kind="person", name="Michael Chammas", custody="at_large"
-        )
+        counsel = [
+            party_create(actor=actor, kind="person", name=name, custody="at_large")
+            for name in COUNSEL
+        ]
         for name, original, aliases in PLAINTIFFS:
             org = party_create(
                 actor=actor, kind="organization", name=name, name_original=original, aliases=aliases
             )
             plaintiff = cases.participation_create(
-                actor=actor, case=case, party=org, role="plaintiff"
+                actor=actor, case=case, party=org, role="plaintiff", effective_date=COMPLAINT
             )
             cases.participation_transition(
                 participation_id=plaintiff.pk,
                 transition="admit",
                 actor=actor,
-                effective_date=D("2021-03-01"),
+                effective_date=COMPLAINT,
+                note=f"Civil party with the complaint. Source: {SOURCES['complaint']}",
             )
-            representation = cases.representation_create(
-                actor=actor, counsel=counsel, client=plaintiff
-            )
-            cases.representation_transition(
-                representation_id=representation.pk,
-                transition="register",
-                actor=actor,
-                effective_date=D("2021-03-01"),
-            )
+            for lawyer in counsel:
+                representation = cases.representation_create(
+                    actor=actor, counsel=lawyer, client=plaintiff, effective_date=COMPLAINT
+                )
+                cases.representation_transition(
+                    representation_id=representation.pk,
+                    transition="register",
+                    actor=actor,
+                    effective_date=COMPLAINT,
+                    note=f"Reported as counsel for the plaintiffs. Source: {SOURCES['complaint']}",
+                )
 
         witness = party_create(
             actor=actor,
@@ -208,18 +273,38 @@ class Command(BaseCommand):
             nationalities=["SY"],
             custody="at_large",
         )
-        cases.participation_create(actor=actor, case=case, party=witness, role="witness")
+        cases.participation_create(
+            actor=actor, case=case, party=witness, role="witness", effective_date=COMPLAINT
+        )
 
         self.step("accused, charges and the November 2023 warrants")
         first_warrant = None
         for person in ACCUSED:
             party = party_create(actor=actor, kind="person", nationalities=["SY"], **person)
             accused = cases.participation_create(
-                actor=actor, case=case, party=party, role="accused"
+                actor=actor, case=case, party=party, role="accused", effective_date=WARRANTS
             )
-            charges = [
-                cases.charge_create(actor=actor, case=case, accused=accused, **c) for c in CHARGES
-            ]
+            cases.participation_transition(
+                participation_id=accused.pk,
+                transition="charge",
+                actor=actor,
+                effective_date=WARRANTS,
+                note="Named in an arrest warrant (French law treats a person wanted by an "
+                f"arrest warrant as mis en examen). Source: {SOURCES['cnn']}",
+            )
+            charges = []
+            for fields in CHARGES:
+                charge = cases.charge_create(
+                    actor=actor, case=case, accused=accused, effective_date=WARRANTS, **fields
+                )
+                cases.charge_transition(
+                    charge_id=charge.pk,
+                    transition="bring",
+                    actor=actor,
+                    effective_date=WARRANTS,
+                    note=f"The charge of the warrant. Source: {SOURCES['cnn']}",
+                )
+                charges.append(charge)
             warrant = warrants.warrant_create(
                 actor=actor,
                 case=case,
@@ -227,46 +312,96 @@ class Command(BaseCommand):
                 kind="arrest",
                 issuing_country="FR",
                 issuing_authority=AUTHORITY,
-                issued_on=D("2023-11-14"),
+                issued_on=WARRANTS,
                 disclosed_on=D("2023-11-15"),
                 charges=charges,
             )
             first_warrant = first_warrant or warrant
 
         assert first_warrant is not None
-        self.step("the expected Red Notice, requested")
-        warrants.notice_create(
-            actor=actor,
-            kind="red",
-            warrant=first_warrant,
-            requesting_country="FR",
-            requested_on=D("2023-11-16"),
-        )
-
-        self.step("later history: challenge, upholding, annulment, new warrant")
+        self.step("later history: challenges, upholding, appeal, annulment, new warrant")
         warrants.warrant_transition(
             warrant_id=first_warrant.pk,
             transition="challenge",
             actor=actor,
             effective_date=D("2023-12-20"),
-            note="The national anti-terrorism prosecutor's office asks the Paris Court of "
-            "Appeal to annul the warrant, citing a sitting head of state's personal "
-            "immunity (date approximate).",
+            note="The national anti-terrorism prosecutor's office (PNAT) asks the Paris Court "
+            "of Appeal to annul the warrant, citing a sitting head of state's personal "
+            f"immunity (date approximate). Source: {SOURCES['appeals']}",
         )
         warrants.warrant_transition(
             warrant_id=first_warrant.pk,
             transition="uphold",
             actor=actor,
             effective_date=D("2024-06-26"),
-            note="Paris Court of Appeal upholds the warrant.",
+            note=f"Paris Court of Appeal upholds the warrant. Source: {SOURCES['appeals']}",
+        )
+        warrants.warrant_transition(
+            warrant_id=first_warrant.pk,
+            transition="challenge",
+            actor=actor,
+            effective_date=D("2024-07-01"),
+            note="The prosecutor general appeals to the Cour de cassation (lodged in 2024; "
+            f"date approximate). Source: {SOURCES['appeals']}",
+        )
+        self.step("the appeal to the Cour de cassation, its hearing and its decision")
+        appeal = warrants.proceeding_create(
+            actor=actor,
+            case=case,
+            kind="appeal_lodged",
+            court="Cour de cassation",
+            date=D("2024-07-01"),
+            warrants=[first_warrant],
+        )
+        hearing = warrants.proceeding_create(
+            actor=actor,
+            case=case,
+            kind="hearing",
+            court="Cour de cassation",
+            date=D("2025-07-04"),
+            appeal=appeal,
+            warrants=[first_warrant],
+        )
+        warrants.proceeding_transition(
+            proceeding_id=hearing.pk,
+            transition="hold",
+            actor=actor,
+            effective_date=D("2025-07-04"),
+            note=f"Source: {SOURCES['hearing']}",
+        )
+        warrants.proceeding_transition(
+            proceeding_id=appeal.pk,
+            transition="hear",
+            actor=actor,
+            effective_date=D("2025-07-04"),
+            note=f"Heard on 4 July 2025. Source: {SOURCES['hearing']}",
+        )
+        warrants.proceeding_create(
+            actor=actor,
+            case=case,
+            kind="decision",
+            court="Cour de cassation",
+            date=D("2025-07-25"),
+            appeal=appeal,
+            warrants=[first_warrant],
+            outcome=ANNULMENT,
+        )
+        warrants.proceeding_transition(
+            proceeding_id=appeal.pk,
+            transition="decide",
+            actor=actor,
+            effective_date=D("2025-07-25"),
+            outcome=ANNULMENT,
+            note=f"Source: {SOURCES['cassation']}",
         )
         warrants.warrant_transition(
             warrant_id=first_warrant.pk,
             transition="annul",
             actor=actor,
             effective_date=D("2025-07-25"),
-            note="Cour de cassation annuls the warrant: personal immunity of a sitting head "
-            "of state.",
+            note="Cour de cassation (heard on 4 July 2025) annuls the warrant: personal "
+            "immunity of a sitting head of state; warrants issued after he lost office are "
+            f"not affected. Sources: {SOURCES['hearing']} ; {SOURCES['cassation']}",
         )
         warrants.warrant_create(
             actor=actor,
@@ -275,6 +410,7 @@ class Command(BaseCommand):
             kind="arrest",
             issuing_country="FR",
             issuing_authority=AUTHORITY,
+            requested_on=D("2025-07-28"),
             issued_on=D("2025-07-29"),
             supersedes=first_warrant,
             charges=list(first_warrant.charges.all()),
