@@ -3,6 +3,7 @@
 import itertools
 
 from cases.actions import case_create, charge_create, participation_create
+from cases.models import Participation
 from parties.actions import party_create
 from warrants.actions import notice_create, warrant_create
 
@@ -44,6 +45,9 @@ def warrant(actor, case, subject, **fields):
     defaults = dict(
         issuing_country="FR", issuing_authority="Investigating judges", reference=f"W-{n}"
     )
+    if not Participation.objects.filter(case=case, party=subject).exists():
+        # A warrant is against a party to its case (Warrant.clean): as an accused, then.
+        accused(actor, case, subject)
     return warrant_create(actor=actor, case=case, subject=subject, **{**defaults, **fields})
 
 

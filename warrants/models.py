@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from cases.models import Participation
 from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.workflow import StatusGuard, Workflow, status_check
@@ -147,6 +148,30 @@ class Warrant(Record):
             raise ValidationError({"subject": "A warrant's subject must be a person."})
         if self.supersedes_id and self.supersedes_id == self.pk:
             raise ValidationError({"supersedes": "A warrant cannot supersede itself."})
+        self._check_subject_and_supersedes()
+
+    NOT_A_PARTY = (
+        "The subject is not a party to this case: add them to the case (e.g. as accused) first."
+    )
+    OTHER_PERSON = "A warrant supersedes only an earlier warrant against the same person."
+    OTHER_CASE = "A warrant supersedes only an earlier warrant of the same case."
+
+    def _check_subject_and_supersedes(self) -> None:
+        """A warrant is against a party to its case, and supersedes only a warrant of the
+        same subject in the same case. The messages name no one (the subject may be protected)."""
+        if self._state.adding and self.subject_id and self.case_id:
+            party_to_case = Participation.objects.filter(
+                case_id=self.case_id, party_id=self.subject_id
+            )
+            if not party_to_case.exists():
+                raise ValidationError({"subject": self.NOT_A_PARTY})
+        if self.supersedes_id:
+            earlier = Warrant.objects.filter(pk=self.supersedes_id).values("subject_id", "case_id")
+            for row in earlier:
+                if row["subject_id"] != self.subject_id:
+                    raise ValidationError({"supersedes": self.OTHER_PERSON})
+                if row["case_id"] != self.case_id:
+                    raise ValidationError({"supersedes": self.OTHER_CASE})
 
     @property
     def workflow(self) -> Workflow:

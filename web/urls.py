@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import follow_views, settings_views, views
+from . import follow_views, search, settings_views, views
 
 app_name = "web"
 
@@ -27,6 +27,8 @@ urlpatterns = [
         name="redeliver",
     ),
     path("follow/<str:kind>/<uuid:pk>/", follow_views.follow, name="follow"),
+    path("search/", search.search_page, name="search"),
+    path("pick/<str:kind>/", search.pick, name="pick"),
 ]
 
 # Sign-in, sign-out and password reset by email: Django's own views, our templates.

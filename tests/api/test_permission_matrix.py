@@ -314,10 +314,13 @@ MATRIX: dict[str, Row] = {
         "302 403 403 200 200 302 302", "302 403 403 400 400 302 302", pk="party"
     ),
     "parties/new/": row("302 403 200 200 200 302 302", "302 403 400 400 400 302 302"),
+    # search pages answer GET only
+    "pick/<str:kind>/": row(WEB_READ, "302 405 405 405 405 302 302", kind="parties"),
     "review/": row("302 403 403 200 200 302 302", "302 403 403 200 200 302 302"),
     "review/<str:resource>/<uuid:pk>/": row(
         "302 405 405 405 405 302 302", "302 404 404 404 404 302 302", resource="party", pk="party"
     ),
+    "search/": row(WEB_READ, "302 405 405 405 405 302 302"),
     "settings/api-keys/": row(WEB_READ, WEB_READ),
     "settings/api-keys/<uuid:pk>/revoke/": row(
         "302 405 405 405 405 302 302", "302 404 302 404 302 302 302", pk="api_key"

@@ -369,7 +369,12 @@ def test_the_party_list_offers_a_protected_party_by_its_pseudonym(client, staff,
     )
     signed_in(client, staff)
     page = client.get(reverse("cases:participation_new", args=[case.pk])).content.decode()
-    assert "Witness Z" in page and "Realname" not in page
+    # The form lists no one: its picker searches as one types (web/search.py).
+    assert reverse("web:pick", args=["parties"]) in page and "Realname" not in page
+    pick = reverse("web:pick", args=["parties"])
+    offered = client.get(pick, {"q": "Witness Z", "name": "party"}).content.decode()
+    assert "Witness Z" in offered and "Realname" not in offered
+    assert "Witness Z" not in client.get(pick, {"q": "Realname Hidden"}).content.decode()
 
 
 @pytest.mark.parametrize("persona", ["viewer", "lawyer"])
@@ -455,10 +460,17 @@ def test_the_counsel_list_offers_a_protected_person_by_pseudonym_to_who_may_not_
     new = reverse("cases:representation_new", args=[plaintiff.pk])
     clerk = make_user("clerk", "viewer")  # may add counsel, may not see protected identities
     clerk.user_permissions.add(Permission.objects.get(codename="add_representation"))
-    page = signed_in(client, make_user("counsel_lawyer", "lawyer")).get(new).content.decode()
-    assert "Realname Hidden" in page
-    page = signed_in(client, clerk).get(new).content.decode()
-    assert "Witness Z" in page and "Realname" not in page
+    pick = reverse("web:pick", args=["parties"])
+    search = {"q": "Realname Hidden", "kind": "person", "name": "counsel"}
+    signed_in(client, make_user("counsel_lawyer", "lawyer"))
+    assert pick in client.get(new).content.decode()
+    assert "Realname Hidden" in client.get(pick, search).content.decode()
+    signed_in(client, clerk)
+    page = client.get(new).content.decode()
+    assert pick in page and "Realname" not in page
+    assert "Realname" not in client.get(pick, search).content.decode()
+    by_pseudonym = client.get(pick, {**search, "q": "Witness Z"}).content.decode()
+    assert "Witness Z" in by_pseudonym and "Realname" not in by_pseudonym
 
 
 def test_a_lawyer_edits_counsels_bar_and_a_stale_edit_shows_the_conflict(

@@ -10,6 +10,7 @@ from parties.models import Party, PartyKind
 from parties.selectors import parties_to_choose, redact
 from web.forms import DATE_INPUT, EndsAfterStart, LinesField, RecordForm, offer
 from web.parties.forms import PartyChoiceField
+from web.pickers import search_as_you_type
 
 
 class CaseForm(forms.ModelForm):
@@ -88,6 +89,7 @@ class ParticipationForm(RecordForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         offer(self.fields["party"], parties_to_choose(user), user)
+        search_as_you_type(self.fields["party"], "parties")
 
     def clean(self):
         data = super().clean()
@@ -120,6 +122,7 @@ class RepresentationForm(RecordForm):
         if not self.existing:
             people = parties_to_choose(user).filter(kind=PartyKind.PERSON)
             offer(self.fields["counsel"], people, user)
+            search_as_you_type(self.fields["counsel"], "parties", params={"kind": "person"})
 
     def clean(self):
         data = super().clean()

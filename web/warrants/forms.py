@@ -10,6 +10,7 @@ from warrants.selectors import warrants_visible_to
 from web import records
 from web.forms import DATE_INPUT, RecordForm, offer
 from web.parties.forms import PartyChoiceField
+from web.pickers import search_as_you_type
 
 
 class StatusFilterForm(forms.Form):
@@ -104,10 +105,29 @@ class WarrantForm(RecordForm):
             offer(self.fields["case"], cases_visible_to(user))
             persons = parties_to_choose(user).filter(kind=PartyKind.PERSON)
             offer(self.fields["subject"], persons, user)
+            search_as_you_type(self.fields["subject"], "parties", params={"kind": "person"})
             charges = charges_visible_to(user)
             offer(self.fields["charges"], charges.filter(case=case) if case else charges, user)
+            search_as_you_type(
+                self.fields["charges"],
+                "charges",
+                **({"params": {"case": case.pk}} if case else {"include": ("case",)}),
+            )
         others = warrants_visible_to(user).exclude(pk=self.instance.pk)
+        if self.existing:
+            # Only a warrant of the same subject, in the same case, may be superseded.
+            others = others.filter(case=self.instance.case_id, subject=self.instance.subject_id)
+            where: dict = {
+                "params": {
+                    "case": self.instance.case_id,
+                    "subject": self.instance.subject_id,
+                    "exclude": self.instance.pk,
+                }
+            }
+        else:
+            where = {"include": ("case", "subject")}
         offer(self.fields["supersedes"], others, user)
+        search_as_you_type(self.fields["supersedes"], "warrants", **where)
 
     def clean(self):
         data = super().clean()
@@ -175,6 +195,7 @@ class NoticeForm(RecordForm):
         if not self.existing:
             offer(self.fields["warrant"], warrants_visible_to(user), user)
             offer(self.fields["subject"], parties_to_choose(user), user)
+            search_as_you_type(self.fields["subject"], "parties")
 
     def clean(self):
         data = super().clean()
