@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, QuerySet, Value, When
 from django.db.models.expressions import Expression
 
+from cases.models import Charge
 from parties.selectors import can_see_protected, redact
 
 from .immunity import functional_immunity_bar, immunity_risk
@@ -73,7 +74,14 @@ def warrants_visible_to(user) -> QuerySet[Warrant]:
         return Warrant.objects.none()
     return (
         Warrant.objects.select_related("case", "subject", "supersedes")
-        .prefetch_related("charges", pending_appeals())
+        .prefetch_related(
+            # Ids and labels are all a warrant shows of its charges: no join to their cases,
+            # which Charge's default order would add (and sort every charge by).
+            Prefetch(
+                "charges", queryset=Charge.objects.only("id", "label").order_by("label", "id")
+            ),
+            pending_appeals(),
+        )
         .annotate(
             shown_immunity_risk=shown_immunity_risk(user),
             shown_functional_immunity_bar=shown_functional_immunity_bar(user),
