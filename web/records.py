@@ -88,6 +88,18 @@ RESOURCES: dict[str, Resource] = {
             warrant_actions.notice_transition,
             "notice_id",
         ),
+        Resource(
+            "proceeding",
+            warrant_selectors.proceedings_visible_to,
+            warrant_actions.proceeding_transition,
+            "proceeding_id",
+        ),
+        Resource(
+            "deadline",
+            warrant_selectors.deadlines_visible_to,
+            warrant_actions.deadline_transition,
+            "deadline_id",
+        ),
         Resource("alert", alerts_visible_to),
     ]
 }
@@ -107,8 +119,15 @@ def label(record: Any, user) -> str:
     kind = resource_of(record)
     if kind == "party":
         return party_name(record, user)
-    if kind in ("case", "alert", "incident", "position"):
+    if kind in ("case", "alert", "incident", "position", "deadline"):
         return str(record)
+    if kind == "proceeding":
+        # Translators: e.g. "Hearing — Cour de cassation, 2025-07-04"
+        return _("%(kind)s — %(court)s, %(date)s") % {
+            "kind": record.get_kind_display(),
+            "court": record.court,
+            "date": record.date,
+        }
     if kind == "participation":
         return _("%(party)s (%(role)s)") % {
             "party": party_name(record.party, user),
@@ -159,6 +178,10 @@ def url_of(record: Any) -> str:
         return reverse("parties:detail", args=[record.party_id])
     if kind == "alert":
         return reverse("alerts:inbox") + f"#alert-{record.pk}"
+    if kind == "proceeding":
+        return reverse("warrants:proceeding", args=[record.pk])
+    if kind == "deadline":
+        return reverse("warrants:deadline", args=[record.pk])
     return ""
 
 
