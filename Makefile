@@ -102,8 +102,12 @@ test: lint typecheck migrations-check pytest
 test-fast: setup
 	$(WITH_SERVICES) "$(BIN)/pytest -m 'not slow' -n $(XDIST) -q"
 
+# The pipeline's latency, then the API and web at a coalition's scale (bench/api.py):
+# SCALE=small (default, a few minutes) or SCALE=full (5k cases ... 1M events).
+SCALE ?= small
 bench: setup
 	$(BIN)/python bench/pipeline.py
+	SCALE=$(SCALE) $(BIN)/python bench/api.py
 
 docs: setup
 	$(BIN)/python manage.py workflow_docs

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -524,7 +526,8 @@ session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print("BENCH-SETUP " + json.dumps({"user_id": user.pk, "read_key": read_key,
-      "write_key": write_key, "session": session.session_key, "workflows": workflows_from_app()}))
+      "write_key": write_key, "session": session.session_key,
+      "session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME, "workflows": workflows_from_app()}))
 """
 
 
@@ -532,6 +535,11 @@ def database_url() -> str:
     return os.environ.get(
         "BENCH_API_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench_api"
     )
+
+
+def info_path(name: str) -> Path:
+    """What the last generation of database `name` made (its keys too): outside the tree."""
+    return Path(tempfile.gettempdir()) / f"casetracker-{name}.json"
 
 
 def app_env(app_root: Path) -> dict[str, str]:
@@ -560,7 +568,9 @@ def main() -> dict[str, Any]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     python = str(ROOT / ".venv/bin/python")
-    env = app_env(app_root)
+    # The session's auth hash is signed with SECRET_KEY: the bench's servers use this one.
+    secret_key = secrets.token_urlsafe(50)
+    env = {**app_env(app_root), "SECRET_KEY": secret_key}
     subprocess.run(
         [python, "manage.py", "migrate", "--no-input", "-v", "0"], check=True, env=env, cwd=app_root
     )
@@ -588,12 +598,13 @@ def main() -> dict[str, Any]:
         "scale": scale_name,
         "seed": seed,
         "app_root": str(app_root),
+        "secret_key": secret_key,
         "counts": counts,
         "migrate_seconds": round(migrated - started, 1),
         "generate_seconds": round(time.monotonic() - migrated, 1),
         **setup,
     }
-    (ROOT / "bench" / f".generated-{name}.json").write_text(json.dumps(info, indent=1))
+    info_path(name).write_text(json.dumps(info, indent=1))
     return info
 
 
