@@ -164,6 +164,11 @@ class TransitionSerializer(StrictSerializer):
         max_length=10000,
         help_text="Free text recorded with the event; some transitions require it.",
     )
+    source = serializers.UUIDField(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        help_text="Id of a source (/api/v1/sources/) the change rests on; the event names it.",
+    )
 
 
 class ReviewSerializer(StrictSerializer):

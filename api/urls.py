@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import events, key_views
+from api import events, key_views, sources
 from api.alerts import views as alerts_views
 from api.cases import views as cases_views
 from api.parties import views as parties_views
@@ -17,7 +17,15 @@ from api.warrants import views as warrants_views
 
 from .problems import not_found
 
-API_MODULES = [cases_views, parties_views, warrants_views, events, key_views, alerts_views]
+API_MODULES = [
+    cases_views,
+    parties_views,
+    warrants_views,
+    events,
+    key_views,
+    alerts_views,
+    sources,
+]
 
 
 class Router(DefaultRouter):

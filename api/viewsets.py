@@ -15,13 +15,14 @@ from typing import Any, ClassVar
 
 from django.db import models
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from alerts.sources import sources_visible_to
 from core.actions import VersionConflict
-from core.events import Actor
+from core.events import Actor, citing
 from core.selectors import events_for
 
 from .authentication import actor_for
@@ -205,14 +206,18 @@ class TransitionsMixin:
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        self.transition_record(
-            record.pk,
-            transition=data["transition"],
-            actor=view.actor(),
-            effective_date=data.get("effective_date"),
-            note=data.get("note", ""),
-            expected_version=view.expected_version(request, record),
-        )
+        source_id = data.get("source")
+        if source_id is not None and not sources_visible_to(request.user).filter(pk=source_id):
+            raise exceptions.ValidationError({"source": ["No such source, or you may not see it."]})
+        with citing(source_id):
+            self.transition_record(
+                record.pk,
+                transition=data["transition"],
+                actor=view.actor(),
+                effective_date=data.get("effective_date"),
+                note=data.get("note", ""),
+                expected_version=view.expected_version(request, record),
+            )
         return view.render(view.fresh(record.pk))
 
 

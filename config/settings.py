@@ -180,7 +180,38 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Source documents (core/sources.py): never served from a URL of their own, only through
+    # the permission-checking download views. Local files under SOURCES_ROOT, or an
+    # S3-compatible bucket when SOURCES_S3_BUCKET is set (docs/operations.md).
+    "sources": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SOURCES_S3_BUCKET"),
+            "endpoint_url": env.str("SOURCES_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SOURCES_S3_REGION", default="") or None,
+            "access_key": env.str("SOURCES_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SOURCES_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("SOURCES_S3_PREFIX", default="sources"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if env.str("SOURCES_S3_BUCKET", default="")
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("SOURCES_ROOT", default=str(BASE_DIR / "var" / "sources")),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
 }
+# Uploads of sources: the largest file taken, and how much extracted text is indexed.
+SOURCES_MAX_UPLOAD_BYTES = env.int("SOURCES_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+SOURCES_TEXT_MAX_CHARS = env.int("SOURCES_TEXT_MAX_CHARS", default=500_000)
+SOURCES_SWEEP_SECONDS = env.float("SOURCES_SWEEP_SECONDS", default=60.0)
 
 # Content-Security-Policy (django-csp): no inline script or style but those carrying the
 # response's nonce (`{{ request.csp_nonce }}`; only the API docs page has any), nothing
@@ -378,6 +409,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.sync_interpol",
         "schedule": INTERPOL_SYNC_INTERVAL,
         "options": {"expires": max(INTERPOL_SYNC_INTERVAL, 1)},
+    },
+    "sources-sweep": {
+        "task": "core.tasks.extract_pending_sources",
+        "schedule": SOURCES_SWEEP_SECONDS,
+        "options": {"expires": max(SOURCES_SWEEP_SECONDS, 1)},
     },
     "daily-digest": {
         "task": "alerts.tasks.send_digests",

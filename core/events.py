@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +105,24 @@ def parse_effective_date(value: datetime.date | str | None) -> datetime.date:
     return value
 
 
+# The source the events recorded inside `citing()` rest on. A context variable, so the
+# interfaces (API, web) cite a source around any app's transition action without every
+# action taking one more argument.
+_cited_source: contextvars.ContextVar[Any] = contextvars.ContextVar("cited_source", default=None)
+
+
+@contextlib.contextmanager
+def citing(source_id: Any) -> Iterator[None]:
+    """Events recorded inside rest on the source `source_id` (None: on none).
+
+    The caller has checked that the actor may see it."""
+    token = _cited_source.set(source_id)
+    try:
+        yield
+    finally:
+        _cited_source.reset(token)
+
+
 def event_record(
     *,
     record: Any,
@@ -128,6 +149,7 @@ def event_record(
         to_status=getattr(record, "status", ""),
         note=note,
         data=snapshot(record),
+        source_id=_cited_source.get(),
     )
     # Once committed: its feed position at once, in this process (core.feed), then the
     # low-latency hand-off to the pipeline; the relay and its sweep cover a lost one.

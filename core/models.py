@@ -112,6 +112,14 @@ class Event(models.Model):
     to_status = models.CharField(max_length=32, blank=True, help_text="Status after.")
     note = models.TextField(blank=True, help_text="Free text given with the change.")
     data = models.JSONField(help_text="Snapshot of the record after the change.")
+    source = models.ForeignKey(
+        "casetracker.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="The source the change rests on, if one was cited (core.sources).",
+    )
 
     class Meta:
         ordering = ["seq"]
@@ -183,3 +191,4 @@ def audited(model_name: str):
 # Models of the kernel kept in their own modules (imported so Django registers them).
 from core.accounts import Account  # noqa: E402, F401
 from core.keys import ApiKey  # noqa: E402, F401
+from core.sources import Source, SourceLink  # noqa: E402, F401

@@ -15,6 +15,7 @@ VIEW = [
     "warrants.view_proceeding",
     "warrants.view_deadline",
     "alerts.view_alert",
+    "casetracker.view_source",
 ]
 # Court proceedings and deadlines: recorded by staff and lawyers alike (issue 13).
 PROCEEDINGS = [
@@ -48,6 +49,7 @@ ROLES: dict[str, list[str]] = {
         "cases.transition_participation",
         "warrants.transition_warrant",
         "warrants.transition_notice",
+        "casetracker.add_source",
     ]
     + PROCEEDINGS,
     "lawyer": VIEW
@@ -68,6 +70,9 @@ ROLES: dict[str, list[str]] = {
         "cases.change_representation",
         "parties.review_party",
         "cases.review_charge",
+        "casetracker.add_source",
+        # Confidential sources (docs/security.md): lawyers, admins and whoever added one.
+        "casetracker.view_confidential_source",
     ],
 }
 
@@ -85,7 +90,10 @@ def sync_roles(apps, schema_editor=None) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            found = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # A permission of a model a later migration creates: that migration syncs again.
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import follow_views, search, settings_views, views
+from . import follow_views, search, settings_views, sources, views
 
 app_name = "web"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("follow/<str:kind>/<uuid:pk>/", follow_views.follow, name="follow"),
     path("search/", search.search_page, name="search"),
     path("pick/<str:kind>/", search.pick, name="pick"),
+    path("sources/", sources.source_list, name="sources"),
+    path("sources/<uuid:pk>/", sources.source_detail, name="source"),
+    path("sources/<uuid:pk>/download/", sources.source_download, name="source_download"),
+    path("sources/<uuid:pk>/preview/", sources.source_preview, name="source_preview"),
+    path("sources/attach/<str:resource>/<uuid:pk>/", sources.source_attach, name="source_attach"),
 ]
 
 # Sign-in, sign-out and password reset by email: Django's own views, our templates.

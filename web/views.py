@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.contrib.auth.models import User
@@ -24,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts.models import Alert
+from alerts.sources import sources_of
 from cases.actions import charge_review
 from cases.selectors import charges_visible_to
 from core.actions import VersionConflict
-from core.events import Actor
+from core.events import Actor, citing
 from core.forms import apply_errors
 from core.selectors import events_visible_to
 from core.workflow import InvalidTransition, Transition
@@ -72,6 +74,18 @@ def transition_forms(record, user, next_url: str = "") -> list[tuple[Transition,
         )
         for move in allowed_moves(record, user)
     ]
+
+
+def cite_sources(form: TransitionForm, record, user) -> None:
+    """Offer the sources attached to `record` that `user` may see: the event will name the
+    one chosen (core.events.citing)."""
+    offered = list(sources_of(record, user)[:100])
+    if offered:
+        form.fields["source"] = forms.ChoiceField(
+            label=_("Source it rests on"),
+            required=False,
+            choices=[("", "—"), *((str(s.pk), s.title) for s in offered)],
+        )
 
 
 def conflict_message(record) -> str:
@@ -136,20 +150,22 @@ def transition(request: HttpRequest, resource: str, pk) -> HttpResponse:
         move=move,
         initial={"transition": name, "expected_version": record.version, "next": fallback},
     )
+    cite_sources(form, record, request.user)
     conflict = ""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                spec.transition(
-                    **{spec.id_kwarg: record.pk},
-                    transition=name,
-                    actor=Actor.for_user(request.user),
-                    effective_date=form.cleaned_data["effective_date"],
-                    note=form.cleaned_data["note"],
-                    expected_version=form.cleaned_data["expected_version"],
-                )
+                with citing(form.cleaned_data.get("source") or None):
+                    spec.transition(
+                        **{spec.id_kwarg: record.pk},
+                        transition=name,
+                        actor=Actor.for_user(request.user),
+                        effective_date=form.cleaned_data["effective_date"],
+                        note=form.cleaned_data["note"],
+                        expected_version=form.cleaned_data["expected_version"],
+                    )
             except VersionConflict as error:
                 conflict, status = conflict_message(error.record), 409
             except InvalidTransition as error:

@@ -93,7 +93,20 @@ def ids(world, staff, viewer, settings):
         "webhook": endpoint.pk,
         "delivery": delivery.pk,
         "user": viewer.pk,
+        "source": _witness_source(world),
+        "the_word_party": "party",  # a resource name where the route takes one
     }
+
+
+def _witness_source(world):
+    """A source attached to the protected witness: only who may see the witness's identity
+    reads it (the strictest case; tests/api/test_sources.py has the others)."""
+    from core.events import Actor
+    from core.sources import source_attach, source_create
+
+    source = source_create(actor=Actor.system(), url="https://example.org/s", title="Statement")
+    source_attach(actor=Actor.system(), source=source, record=world.witness)
+    return source.pk
 
 
 # route → (placeholder values, GET statuses, POST statuses or None), statuses in PERSONAS
@@ -229,6 +242,18 @@ MATRIX: dict[str, Row] = {
     "api/v1/representations/<pk>/transitions/": row(
         "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="representation"
     ),
+    # sources: adding needs casetracker.add_source; the one read is the witness's (404 to
+    # whoever may not see protected identities; the keys are a staff user's)
+    "api/v1/sources/": row(API_READ, "401 403 400 400 400 403 400"),
+    "api/v1/sources/<pk>/": row(
+        "401 404 404 200 200 404 404", "401 405 405 405 405 403 405", pk="source"
+    ),
+    "api/v1/sources/<pk>/attach/": row(
+        "401 405 405 405 405 405 405", "401 404 404 400 400 403 404", pk="source"
+    ),
+    "api/v1/sources/<pk>/download/": row(
+        "401 404 404 404 404 404 404", "401 405 405 405 405 403 405", pk="source"
+    ),
     "api/v1/subscriptions/": row(API_READ, "401 400 400 400 400 403 400"),
     # the viewer's own
     "api/v1/subscriptions/<pk>/": row(
@@ -336,6 +361,23 @@ MATRIX: dict[str, Row] = {
     ),
     "settings/webhooks/deliveries/<uuid:pk>/redeliver/": row(
         "302 405 405 405 405 302 302", "302 404 302 404 302 302 302", pk="delivery"
+    ),
+    "sources/": row(WEB_READ, "302 405 405 405 405 302 302"),
+    "sources/<uuid:pk>/": row(
+        "302 404 404 200 200 302 302", "302 405 405 405 405 302 302", pk="source"
+    ),
+    # a link has no file to download or preview (404 to all); files: tests/web/test_sources.py
+    "sources/<uuid:pk>/download/": row(
+        "302 404 404 404 404 302 302", "302 405 405 405 405 302 302", pk="source"
+    ),
+    "sources/<uuid:pk>/preview/": row(
+        "302 404 404 404 404 302 302", "302 405 405 405 405 302 302", pk="source"
+    ),
+    "sources/attach/<str:resource>/<uuid:pk>/": row(
+        "302 403 200 200 200 302 302",
+        "302 403 400 400 400 302 302",
+        resource="the_word_party",
+        pk="party",
     ),
     "transition/<str:resource>/<uuid:pk>/": row(
         "302 404 404 404 404 302 302",
