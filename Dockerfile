@@ -14,7 +14,12 @@ WORKDIR /app
 
 # The virtualenv sits where the Procfile expects it (.venv/bin/...), so the
 # containers run the very commands `make run` runs. The lock pins every version
-# (psycopg[binary] bundles libpq: no system packages needed).
+# (psycopg[binary] bundles libpq). PyICU (pulled by followthemoney, for the dossier's
+# FollowTheMoney export) has no wheel and compiles against ICU: headers, pkg-config and a
+# C++ compiler here, only the ICU library in the final stage.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libicu-dev pkg-config g++ \
+    && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /app/.venv
 COPY requirements.lock ./
 RUN /app/.venv/bin/pip install --requirement requirements.lock
@@ -32,6 +37,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/app/.venv/bin:${PATH}" \
     PORT=8000
+
+# Runtime libraries of the wheels: ICU for PyICU (the version libicu-dev built against in
+# the build stage: both stages are bookworm); Pango, HarfBuzz and fonts for WeasyPrint (the
+# dossier's PDF export; DejaVu covers Latin, Arabic and Cyrillic).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libicu72 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+        fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 casetracker
 WORKDIR /app

@@ -9,6 +9,9 @@ export PORT
 
 # Development installs the runtime set and the dev group (requirements-dev.lock); the
 # production image installs requirements.lock alone (Dockerfile).
+# System packages it needs (Debian/Ubuntu names; .ci/run installs them when missing):
+# PyICU builds against ICU (libicu-dev pkg-config g++), WeasyPrint loads Pango at run time
+# (libpango-1.0-0 libpangoft2-1.0-0, and a font such as fonts-dejavu-core).
 $(VENV)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
