@@ -8,7 +8,6 @@ explained instead of silently overwritten.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django import forms
@@ -31,7 +30,7 @@ from cases.selectors import charges_visible_to
 from core.actions import VersionConflict
 from core.events import Actor, citing
 from core.forms import apply_errors
-from core.selectors import events_visible_to
+from core.selectors import cached_counts_by, counts_by, events_visible_to
 from core.workflow import InvalidTransition, Transition
 from parties.actions import party_review
 from parties.selectors import parties_visible_to
@@ -107,9 +106,10 @@ def safe_next(request: HttpRequest, url: str, fallback: str) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     alerts = records.RESOURCES["alert"].visible(user).exclude(status="resolved")
-    severity_counts = Counter(alerts.values_list("severity", flat=True))
-    warrant_counts = Counter(warrants_visible_to(user).values_list("status", flat=True))
-    notice_counts = Counter(notices_visible_to(user).values_list("status", flat=True))
+    # Counted in SQL; alerts change without an Event (acknowledge, resolve), so uncached.
+    severity_counts = counts_by(alerts, "severity")
+    warrant_counts = cached_counts_by(warrants_visible_to(user), "status")
+    notice_counts = cached_counts_by(notices_visible_to(user), "status")
     latest = list(events_visible_to(user).order_by("-seq")[:12])
     subjects = records.subjects_of(latest, user)
     attention: dict[Any, list[Alert]] = {}

@@ -58,7 +58,9 @@ LISTS = {
     "participations": 5,
     "representations": 5,
     "charges": 5,
-    "warrants": 6,  # the immunity risk is an annotation: no positions prefetch
+    # The immunity findings are annotations (no positions prefetch); charges and pending
+    # appeals are prefetched.
+    "warrants": 7,
     "notices": 5,
 }
 
@@ -77,7 +79,7 @@ DETAILS = {
     "participations": ("accused", 5),
     "representations": ("representation", 5),
     "charges": ("charge", 5),
-    "warrants": ("issued", 6),
+    "warrants": ("issued", 7),
     "notices": ("notice", 5),
 }
 
@@ -113,3 +115,17 @@ def test_the_feed_costs_the_same_whatever_its_page_size(world, as_viewer):
     large = count(as_viewer, "/api/v1/events/?page_size=20")
     # session, user, permissions, events, protected parties among them
     assert small == large == 6
+
+
+def test_a_filtered_list_costs_the_same_whatever_its_page_size(many, as_viewer):
+    url = "/api/v1/warrants/?status=issued&ordering=-created_at"
+    assert count(as_viewer, f"{url}&page_size=1") == count(as_viewer, f"{url}&page_size={N}")
+
+
+def test_a_304_costs_what_the_detail_costs(many, as_viewer):
+    url = f"/api/v1/warrants/{many.issued.pk}/"
+    tag = as_viewer.get(url)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        r = as_viewer.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert r.status_code == 304
+    assert len(queries) == DETAILS["warrants"][1]
