@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from alerts.sources import source_search
 from cases.selectors import cases_visible_to, charges_visible_to
 from parties.models import PartyKind
 from parties.selectors import parties_visible_to, party_search, redact
@@ -94,11 +95,19 @@ def find_notices(user, q: str, limit: int) -> list[Hit]:
     ]
 
 
+def find_documents(user, q: str, limit: int) -> list[Hit]:
+    """Sources whose title, publisher or text match `q` (full text, core.sources), among
+    those `user` may read (alerts.sources)."""
+    found = source_search(user, q).order_by(F("published_on").desc(nulls_last=True), "-created_at")
+    return [Hit(s.title, reverse("web:source", args=[s.pk]), s.publisher) for s in found[:limit]]
+
+
 SECTIONS: list[Section] = [
     Section("cases", gettext_lazy("Cases"), find_cases),
     Section("parties", gettext_lazy("Parties"), find_parties),
     Section("warrants", gettext_lazy("Warrants"), find_warrants),
     Section("notices", gettext_lazy("INTERPOL notices"), find_notices),
+    Section("documents", gettext_lazy("Documents"), find_documents),
 ]
 
 
