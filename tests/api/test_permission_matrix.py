@@ -135,6 +135,10 @@ MATRIX: dict[str, Row] = {
     "accounts/two-factor/": row("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
     "accounts/two-factor/setup/": row(WEB_READ, WEB_READ),
     "alerts/": row(WEB_READ, WEB_READ),
+    # an alert about no record: its inbox row
+    "alerts/<uuid:pk>/record/": row(
+        "302 302 302 302 302 302 302", "302 405 405 405 405 302 302", pk="alert"
+    ),
     # viewers only read (403); others acknowledge and are sent back
     "alerts/<uuid:pk>/<str:transition>/": row(
         "302 405 405 405 405 302 302",

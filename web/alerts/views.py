@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from alerts.actions import (
     AlreadySubscribed,
@@ -55,6 +55,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def record(request: HttpRequest, pk) -> HttpResponse:
     """The page of the record an alert is about (emails link here): 404 unless the reader may
     read both the alert and the record; the inbox row for an alert about no page."""
