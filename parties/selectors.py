@@ -99,3 +99,24 @@ def party_search(user, q: str, *, within: QuerySet[Party] | None = None) -> Quer
         .filter(search_rank__gte=MIN_RANK)
         .order_by("-search_rank", "shown_name", "pk")
     )
+
+
+# From this search rank a new party's name is worth a second look before it is kept.
+DUPLICATE_RANK = 0.7
+
+
+def possible_duplicates(user, party: Party, *, limit: int = 5) -> list[Party]:
+    """Other parties `user` may read whose names closely match `party`'s (its name and
+    original script), best first, each with `search_rank`; redacted for `user`.
+
+    Through party_search, so a protected party is a candidate for those who may not see
+    its identity only when its pseudonym matches, and then shown by its pseudonym.
+    """
+    best: dict[Any, Any] = {}
+    for name in filter(None, (party.name, party.name_original)):
+        found: Any = party_search(user, name)  # annotated with search_rank
+        for other in found.filter(search_rank__gte=DUPLICATE_RANK).exclude(pk=party.pk)[:limit]:
+            if other.pk not in best or other.search_rank > best[other.pk].search_rank:
+                best[other.pk] = other
+    ranked = sorted(best.values(), key=lambda p: (-p.search_rank, p.shown_name))
+    return [redact(p, user) for p in ranked[:limit]]

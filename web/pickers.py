@@ -71,6 +71,6 @@ def search_as_you_type(field: forms.ModelChoiceField, kind: str, **options: Any)
         SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
     )
     widget = widget_class(kind, **options)
-    widget.choices = field.choices
+    widget.choices = field.choices  # type: ignore[assignment]  # the model iterator
     widget.is_required = field.required
     field.widget = widget

@@ -123,3 +123,31 @@ class ProtectionSerializer(StrictSerializer):
         max_length=10000,
         help_text="Required: why, recorded with the event.",
     )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    """An existing party whose name closely matches a new one's (as the reader may see it)."""
+
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(
+        read_only=True, help_text="The name shown (a pseudonym when protected)."
+    )
+    kind = serializers.CharField(read_only=True)
+    similarity = serializers.FloatField(
+        source="search_rank", read_only=True, help_text="Name similarity, 0 to 1."
+    )
+
+
+class PartyCreatedSerializer(PartySerializer):
+    """The created party, with the existing parties whose names closely match it."""
+
+    possible_duplicates = DuplicateSerializer(
+        many=True,
+        read_only=True,
+        default=list,
+        help_text="Existing parties with a closely matching name, best first (at most 5): "
+        "check them before going on; a protected party appears only by its pseudonym.",
+    )
+
+    class Meta(PartySerializer.Meta):
+        fields = [*PartySerializer.Meta.fields, "possible_duplicates"]

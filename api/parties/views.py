@@ -30,6 +30,8 @@ from parties import actions, selectors
 from parties.models import Custody, Party, PartyKind
 
 from .serializers import (
+    DuplicateSerializer,
+    PartyCreatedSerializer,
     PartyCreateSerializer,
     PartySerializer,
     PartyUpdateSerializer,
@@ -64,6 +66,7 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
         if request is not None and request.query_params.get("q", "").strip():
             return ["-search_rank"]
         return ["-created_at"]
+
     filters = [
         Param("q", "name", "str", "Name search (names, original script, aliases).", apply=search),
         Param("kind", "kind", "choice", "person or organization.", PartyKind.values),
@@ -72,6 +75,20 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
         Param("protected", "protected", "bool", "Only protected (or unprotected) parties."),
         updated_after(),
     ]
+
+    @extend_schema(
+        request=PartyCreateSerializer,
+        responses={201: PartyCreatedSerializer},
+        description="Creates a party. The response's `possible_duplicates` lists existing "
+        "parties whose names closely match (any spelling or script), so that a person already "
+        "entered is not entered twice; the party is created either way.",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().create(request, *args, **kwargs)
+        created = self.fresh(response.data["id"])
+        duplicates = selectors.possible_duplicates(request.user, created)
+        response.data["possible_duplicates"] = DuplicateSerializer(duplicates, many=True).data
+        return response
 
     def create_record(self, actor: Actor, data: dict[str, Any]) -> Party:
         positions = [dict(p) for p in data.pop("positions", [])]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from cases.selectors import charges_visible_to, participations_visible_to
@@ -24,7 +25,13 @@ from parties.actions import (
     party_update_with_positions,
 )
 from parties.models import Position
-from parties.selectors import can_see_protected, parties_visible_to, party_search, redact
+from parties.selectors import (
+    can_see_protected,
+    parties_visible_to,
+    party_search,
+    possible_duplicates,
+    redact,
+)
 from warrants.selectors import notices_visible_to, warrants_visible_to
 from web import exports
 from web.editing import save_page
@@ -102,14 +109,35 @@ def party_new(request: HttpRequest) -> HttpResponse:
             positions=[p.entry() for p in positions if p.has_changed()],
             **form.changes(),
         ),
-        saved=lambda party: _("Party %(name)s created.")
-        % {"name": redact(party, request.user).name},
+        saved=lambda party: _created(request, party),
         heading=_("New party"),
         back=(reverse("parties:list"), _("Parties")),
         formset=positions,
         formset_legend=_("Position"),
         formset_new_legend=_("New position (optional)"),
     )
+
+
+def _created(request: HttpRequest, party) -> str:
+    """The message for a new party; a warning too, with links, when existing parties have
+    closely matching names (parties.selectors.possible_duplicates: a protected one appears
+    by its pseudonym only, to those who may not see more)."""
+    duplicates = possible_duplicates(request.user, party)
+    if duplicates:
+        links = format_html_join(
+            ", ",
+            '<a href="{}" dir="auto">{}</a>',
+            ((reverse("parties:detail", args=[d.pk]), d.name) for d in duplicates),
+        )
+        messages.warning(
+            request,
+            format_html(
+                "{} {}",
+                _("Possibly entered already, under a close name: check"),
+                links,
+            ),
+        )
+    return _("Party %(name)s created.") % {"name": redact(party, request.user).name}
 
 
 @login_required
