@@ -93,6 +93,7 @@ def ids(world, staff, viewer, settings):
         "webhook": endpoint.pk,
         "delivery": delivery.pk,
         "user": viewer.pk,
+        **_proceedings(world),
         "source": _witness_source(world),
         "the_word_party": "party",  # a resource name where the route takes one
     }
@@ -107,6 +108,25 @@ def _witness_source(world):
     source = source_create(actor=Actor.system(), url="https://example.org/s", title="Statement")
     source_attach(actor=Actor.system(), source=source, record=world.witness)
     return source.pk
+
+
+def _proceedings(world) -> dict:
+    """A hearing on the world's warrant and a deadline of its case (issue 13)."""
+    from core.events import Actor
+    from warrants.actions import deadline_create, proceeding_create
+
+    hearing = proceeding_create(
+        actor=Actor.system(),
+        case=world.case,
+        kind="hearing",
+        court="Cour de cassation",
+        date="2025-07-04",
+        warrants=[world.warrant],
+    )
+    deadline = deadline_create(
+        actor=Actor.system(), case=world.case, title="Brief", due_on="2025-06-20"
+    )
+    return {"proceeding": hearing.pk, "deadline": deadline.pk, "feed_token": "cal_wrong"}
 
 
 # route → (placeholder values, GET statuses, POST statuses or None), statuses in PERSONAS
@@ -177,6 +197,8 @@ MATRIX: dict[str, Row] = {
     "api/v1/api-keys/<pk>/": row(
         "401 404 200 404 200 200 200", "401 405 405 405 405 403 403", pk="api_key"
     ),
+    # hearings and deadlines the caller may see (GET only)
+    "api/v1/calendar/": row(API_READ, "401 405 405 405 405 403 405"),
     "api/v1/cases/": row(API_READ, "401 403 400 403 400 403 400"),
     "api/v1/cases/<pk>/": row(API_READ, "401 405 405 405 405 403 405", pk="case"),
     "api/v1/cases/<pk>/chronology/<kind>/": row(
@@ -194,6 +216,13 @@ MATRIX: dict[str, Row] = {
     ),
     "api/v1/charges/<pk>/transitions/": row(
         "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="charge"
+    ),
+    # proceedings and deadlines: staff and lawyers record them (issue 13)
+    "api/v1/deadlines/": row(API_READ, "401 403 400 400 400 403 400"),
+    "api/v1/deadlines/<pk>/": row(API_READ, "401 405 405 405 405 403 405", pk="deadline"),
+    "api/v1/deadlines/<pk>/history/": row(API_READ, "401 405 405 405 405 403 405", pk="deadline"),
+    "api/v1/deadlines/<pk>/transitions/": row(
+        "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="deadline"
     ),
     "api/v1/events/": row(API_READ, "401 405 405 405 405 403 405"),
     # Served once stamped into the feed, which never happens inside this test's
@@ -235,6 +264,14 @@ MATRIX: dict[str, Row] = {
     ),
     "api/v1/parties/<pk>/review/": row(
         "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="party"
+    ),
+    "api/v1/proceedings/": row(API_READ, "401 403 400 400 400 403 400"),
+    "api/v1/proceedings/<pk>/": row(API_READ, "401 405 405 405 405 403 405", pk="proceeding"),
+    "api/v1/proceedings/<pk>/history/": row(
+        API_READ, "401 405 405 405 405 403 405", pk="proceeding"
+    ),
+    "api/v1/proceedings/<pk>/transitions/": row(
+        "401 405 405 405 405 405 405", "401 400 400 400 400 403 400", pk="proceeding"
     ),
     "api/v1/representations/": row(API_READ, "401 403 403 400 400 403 403"),
     "api/v1/representations/<pk>/": row(
@@ -286,6 +323,14 @@ MATRIX: dict[str, Row] = {
     "api/v1/webhooks/<pk>/rotate-secret/": row(
         "401 405 405 405 405 405 405", "401 404 200 404 200 403 200", pk="webhook"
     ),
+    "calendar/": row(WEB_READ, WEB_READ),
+    "calendar/case/<uuid:pk>/": row(WEB_READ, WEB_READ, pk="case"),
+    # an empty POST neither makes nor revokes the feed's address
+    "calendar/feed/": row(WEB_READ, "302 400 400 400 400 302 302"),
+    # the secret URL: no session needed; a wrong token is a 404 for everyone
+    "calendar/feed/<str:token>.ics": row(
+        "404 404 404 404 404 404 404", "405 405 405 405 405 405 405", token="feed_token"
+    ),
     "cases/": row(WEB_READ, WEB_READ),
     "cases/<uuid:pk>/": row(WEB_READ, WEB_READ, pk="case"),
     "cases/<uuid:pk>/charges/new/": row(
@@ -316,6 +361,11 @@ MATRIX: dict[str, Row] = {
     "cases/representations/<uuid:pk>/edit/": row(
         "302 403 403 200 200 302 302", "302 403 403 400 400 302 302", pk="representation"
     ),
+    "deadlines/<uuid:pk>/": row(WEB_READ, WEB_READ, pk="deadline"),
+    "deadlines/<uuid:pk>/edit/": row(
+        "302 403 200 200 200 302 302", "302 403 400 400 400 302 302", pk="deadline"
+    ),
+    "deadlines/new/": row("302 403 200 200 200 302 302", "302 403 400 400 400 302 302"),
     "follow/<str:kind>/<uuid:pk>/": row(
         "302 405 405 405 405 302 302", "302 404 404 404 404 302 302", kind="case", pk="case"
     ),
@@ -345,6 +395,11 @@ MATRIX: dict[str, Row] = {
     "parties/new/": row("302 403 200 200 200 302 302", "302 403 400 400 400 302 302"),
     # search pages answer GET only
     "pick/<str:kind>/": row(WEB_READ, "302 405 405 405 405 302 302", kind="parties"),
+    "proceedings/<uuid:pk>/": row(WEB_READ, WEB_READ, pk="proceeding"),
+    "proceedings/<uuid:pk>/edit/": row(
+        "302 403 200 200 200 302 302", "302 403 400 400 400 302 302", pk="proceeding"
+    ),
+    "proceedings/new/": row("302 403 200 200 200 302 302", "302 403 400 400 400 302 302"),
     "review/": row("302 403 403 200 200 302 302", "302 403 403 200 200 302 302"),
     "review/<str:resource>/<uuid:pk>/": row(
         "302 405 405 405 405 302 302", "302 404 404 404 404 302 302", resource="party", pk="party"

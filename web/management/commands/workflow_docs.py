@@ -18,7 +18,8 @@ from django.db import models
 from alerts.models import Alert
 from cases.models import PARTICIPATION_WORKFLOWS, Case, Charge, Participation, Representation
 from core.workflow import Transition, Workflow
-from warrants.models import Notice, Warrant
+from warrants.models import Deadline, Notice, Proceeding, Warrant
+from warrants.workflows import PROCEEDING_WORKFLOWS
 
 DOC_PATH = Path(settings.BASE_DIR) / "docs" / "workflows.md"
 
@@ -31,6 +32,7 @@ class Documented:
     model: type[models.Model]
     workflow: Workflow
     roles: tuple[str, ...] = ()
+    discriminator: str = "roles"
 
     @property
     def anchor(self) -> str:
@@ -45,6 +47,14 @@ def participation_workflows() -> list[tuple[Workflow, tuple[str, ...]]]:
     return [(workflow, tuple(roles)) for workflow, roles in grouped.values()]
 
 
+def proceeding_workflows() -> list[tuple[Workflow, tuple[str, ...]]]:
+    """Proceeding workflows with the kinds that use each, in table order."""
+    grouped: dict[int, tuple[Workflow, list[str]]] = {}
+    for kind, workflow in PROCEEDING_WORKFLOWS.items():
+        grouped.setdefault(id(workflow), (workflow, []))[1].append(kind)
+    return [(workflow, tuple(kinds)) for workflow, kinds in grouped.values()]
+
+
 def documented_workflows() -> list[Documented]:
     """Every workflow of every record, in the order the docs show them."""
     items = [Documented("Case", Case, Case.WORKFLOW)]
@@ -57,6 +67,13 @@ def documented_workflows() -> list[Documented]:
         Documented("Charge", Charge, Charge.WORKFLOW),
         Documented("Warrant", Warrant, Warrant.WORKFLOW),
         Documented("Notice", Notice, Notice.WORKFLOW),
+    ]
+    for workflow, kinds in proceeding_workflows():
+        items.append(
+            Documented(f"Proceeding: {', '.join(kinds)}", Proceeding, workflow, kinds, "kinds")
+        )
+    items += [
+        Documented("Deadline", Deadline, Deadline.WORKFLOW),
         Documented("Alert", Alert, Alert.WORKFLOW),
     ]
     return items
@@ -93,7 +110,7 @@ def _section(item: Documented) -> list[str]:
     created = CREATION.get(wf.resource, f"created as `{wf.initial}`")
     facts = [f"Record `{meta.label}`", created]
     if item.roles:
-        facts.insert(1, "roles " + ", ".join(f"`{r}`" for r in item.roles))
+        facts.insert(1, f"{item.discriminator} " + ", ".join(f"`{r}`" for r in item.roles))
     if wf.permission:
         facts.append(f"transitions need the permission `{wf.permission}`")
     lines += ["; ".join(facts) + ".", ""]
@@ -141,6 +158,11 @@ def render() -> str:
     for role, workflow in PARTICIPATION_WORKFLOWS.items():
         names = ", ".join(f"`{t}`" for t in workflow.transitions)
         lines.append(f"| {role} | `{workflow.initial}` | {names} |")
+    lines += ["", "A proceeding's workflow depends on its kind:", ""]
+    lines += ["| kind | created as | transitions |", "|---|---|---|"]
+    for kind, workflow in PROCEEDING_WORKFLOWS.items():
+        names = ", ".join(f"`{t}`" for t in workflow.transitions) or "none"
+        lines.append(f"| {kind} | `{workflow.initial}` | {names} |")
     lines.append("")
     for item in items:
         lines += _section(item)
@@ -248,6 +270,37 @@ tasks and commands open `audit_context("task", ...)`. Read it as
 - `immunity_risk` is computed from the subject's positions when read, so
   correcting a position's dates changes it for old warrants too (that is
   intended: it reflects what we know now).
+
+### Proceedings: one record per step before a court
+
+A hearing, a decision, an appeal lodged and a judgment are `Proceeding`
+records of a case (`warrants/proceedings.py`), each with the warrants and
+charges it concerns; its kind picks its table, like a participation's role
+(`StatusGuard` with `kind` as discriminator). A postponed hearing stays
+postponed: the new date is a new hearing. A hearing cannot be held before its
+day (guard `hearing_has_taken_place`). An appeal's hearings and decision point
+at it (`appeal`). While an appeal against a warrant is `lodged` or `heard`,
+the warrant shows it (`appeal_pending`, `pending_appeals`) whatever the
+warrant's own status: a challenge is a fact about the warrant, the appeal a
+record of its own. A decision's outcome is stored with the `decide` move
+(`proceeding_transition(..., outcome=...)`), so its Event carries it.
+
+### Immunity: personal and functional, one rule
+
+`warrants/immunity.py` holds the one rule the model (`Warrant.immunity_risk`),
+the readers (`warrants.selectors`) and the periodic check
+(`alerts.checks.warrant_against_immune_person`) use, built on
+`parties.models.personal_immunity_q` / `functional_immunity_q`. Personal
+immunity (ratione personae): the subject held a head of state, head of
+government or foreign minister office of a State on the warrant's issue day
+(Cour de cassation, 25 July 2025: the 2023 warrant annulled; the warrant of
+29 July 2025, after the office ended, is not at risk). Functional immunity
+(ratione materiae): any State office, at any time, covering official acts;
+it is no bar to genocide, crimes against humanity, war crimes, torture or
+enforced disappearance (Mayaleh, the same day), so it stands in the way only
+of a warrant resting on another charge (`functional_immunity_bar`). A
+position of an armed group or a company (`state_office` false) carries
+neither.
 """
 
 
