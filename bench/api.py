@@ -58,7 +58,7 @@ SCALE = os.environ.get("SCALE", "small")
 SECONDS = float(os.environ.get("BENCH_SECONDS", 15 if SCALE == "full" else 8))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 8))
 FEED_SECONDS = float(os.environ.get("BENCH_FEED_SECONDS", 120))
-BULK_ROWS = int(os.environ.get("BENCH_BULK_ROWS", 20000 if SCALE == "full" else 10000))
+BULK_ROWS = int(os.environ.get("BENCH_BULK_ROWS", 20000 if SCALE == "full" else 5000))
 APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT)).resolve()
 LABEL = os.environ.get("BENCH_LABEL", "current")
 WORKERS = 2
@@ -395,10 +395,9 @@ try:
     from core.bulk import bulk_load
 except ImportError:
     bulk_load = None
-chunk = 1000
 class Rollback(Exception):
     pass
-def series(rows, one, immediate=False, wrapper=transaction.atomic):
+def series(rows, one, immediate=False, wrapper=transaction.atomic, chunk=1000):
     per_chunk = []
     try:
         with wrapper():
@@ -423,8 +422,11 @@ print("BENCH-BULK " + json.dumps({
     "insert_as_declared_us": series(rows, insert),
     "insert_immediate_us": series(rows, insert, immediate=True),
     "action_rows": rows // 5,
+    "action_chunk": rows // 20,
     "action_bulk_load": bool(bulk_load),
-    "action_us": series(rows // 5, action, wrapper=bulk_load or transaction.atomic),
+    "action_us": series(
+        rows // 5, action, wrapper=bulk_load or transaction.atomic, chunk=rows // 20
+    ),
 }))
 """
 

@@ -72,14 +72,14 @@ SELECT w.id, w.version, w.created_at, w.updated_at, w.case_id, c.reference, c.ti
        w.issuing_authority, w.reference, w.requested_on, w.issued_on, w.disclosed_on,
        ARRAY(SELECT wc.charge_id FROM warrants_warrant_charges wc
                JOIN cases_charge ch ON ch.id = wc.charge_id
-               JOIN cases_case cc ON cc.id = ch.case_id
-              WHERE wc.warrant_id = w.id ORDER BY cc.reference, ch.label),
+              WHERE wc.warrant_id = w.id ORDER BY ch.label, ch.id),
        w.supersedes_id, w.status,
        CASE WHEN w.issued_on IS NULL THEN false ELSE EXISTS (
            SELECT 1 FROM parties_position pos
             WHERE pos.party_id = w.subject_id AND pos.function = ANY(%(immune)s) {office}
               AND (pos.started_on IS NULL OR pos.started_on <= w.issued_on)
               AND (pos.ended_on IS NULL OR pos.ended_on >= w.issued_on)) END
+       {extra}
   FROM warrants_warrant w
   JOIN cases_case c ON c.id = w.case_id
   JOIN parties_party p ON p.id = w.subject_id
@@ -87,6 +87,35 @@ SELECT w.id, w.version, w.created_at, w.updated_at, w.case_id, c.reference, c.ti
 LIST_SQL = WARRANT_SQL + " WHERE w.status = %(status)s ORDER BY w.created_at DESC LIMIT %(limit)s"
 ONE_SQL = WARRANT_SQL + " WHERE w.id = %(id)s"
 VERSION_SQL = "SELECT version FROM warrants_warrant WHERE id = %s"
+INTERNATIONAL_CRIMES = (
+    "genocide",
+    "crimes_against_humanity",
+    "war_crimes",
+    "torture",
+    "enforced_disappearance",
+)
+# Where the schema has them (issue 13): functional immunity, the appeals pending.
+FUNCTIONAL_BAR_SQL = """,
+       EXISTS (SELECT 1 FROM parties_position pos
+                WHERE pos.party_id = w.subject_id AND pos.state_office)
+       AND EXISTS (SELECT 1 FROM warrants_warrant_charges wc
+                     JOIN cases_charge ch ON ch.id = wc.charge_id
+                    WHERE wc.warrant_id = w.id AND NOT ch.offence = ANY(%(international)s))"""
+APPEALS_SQL = """,
+       EXISTS (SELECT 1 FROM warrants_proceeding_warrants pw
+                 JOIN warrants_proceeding pr ON pr.id = pw.proceeding_id
+                WHERE pw.warrant_id = w.id AND pr.kind = 'appeal_lodged'
+                  AND pr.status IN ('lodged', 'heard')),
+       coalesce((SELECT json_agg(json_build_object('id', pr.id, 'kind', pr.kind,
+                         'court', pr.court, 'chamber', pr.chamber, 'date', pr.date,
+                         'status', pr.status) ORDER BY pr.date)
+                   FROM warrants_proceeding_warrants pw
+                   JOIN warrants_proceeding pr ON pr.id = pw.proceeding_id
+                  WHERE pw.warrant_id = w.id AND pr.kind = 'appeal_lodged'
+                    AND pr.status IN ('lodged', 'heard')), '[]'::json)"""
+
+
+PARAMS = {"immune": list(IMMUNE_FUNCTIONS), "international": list(INTERNATIONAL_CRIMES)}
 
 
 def drf_datetime(value: datetime.datetime) -> str:
@@ -105,18 +134,28 @@ class Floor:
     def __init__(self, connection: Any, transitions: list[tuple[str, list[str]]] | None = None):
         self.connection = connection
         self.transitions = transitions if transitions is not None else transitions_table()
-        self._office: str | None = None
+        self._schema: dict[str, str] | None = None
+        self.functional = self.appeals = False
 
-    def office(self, conn: Any) -> str:
-        """`AND pos.state_office` where the schema has that column (personal immunity
-        needs a State office there)."""
-        if self._office is None:
-            has = conn.execute(
+    def schema(self, conn: Any) -> dict[str, str]:
+        """The SQL pieces the database's schema calls for: the floor answers as the app
+        beside it does (an older checkout has no State offices, proceedings)."""
+        if self._schema is None:
+            office = conn.execute(
                 "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
                 " AND table_name = 'parties_position' AND column_name = 'state_office'"
             ).fetchone()
-            self._office = "AND pos.state_office" if has else ""
-        return self._office
+            appeals = conn.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema()"
+                " AND table_name = 'warrants_proceeding_warrants'"
+            ).fetchone()
+            self.functional = bool(office)
+            self.appeals = bool(appeals)
+            self._schema = {
+                "office": "AND pos.state_office" if office else "",
+                "extra": (FUNCTIONAL_BAR_SQL if office else "") + (APPEALS_SQL if appeals else ""),
+            }
+        return self._schema
 
     def authenticate(self, conn: Any, header: str) -> dict[str, Any] | None:
         scheme, _, raw = header.partition(" ")
@@ -161,14 +200,15 @@ class Floor:
             supersedes,
             status,
             risk,
-        ) = row
+        ) = row[:24]
+        extra = list(row[24:])
         hidden = p_protected and not reader["protected"]
         allowed = (
             [name for name, sources in self.transitions if status in sources]
             if reader["write"] and reader["transition"]
             else []
         )
-        return {
+        shown = {
             "id": str(wid),
             "version": version,
             "created_at": drf_datetime(created),
@@ -200,6 +240,13 @@ class Floor:
             "allowed_transitions": allowed,
             "immunity_risk": None if hidden else risk,
         }
+        if self.functional:
+            bar = extra.pop(0)
+            shown["functional_immunity_bar"] = None if hidden else bar
+        if self.appeals:
+            shown["appeal_pending"] = extra.pop(0)
+            shown["pending_appeals"] = extra.pop(0)
+        return shown
 
     def handle(
         self, method: str, path: str, query: str, headers: dict[str, str], host: str
@@ -226,10 +273,10 @@ class Floor:
         if (raw and size is None) or "cursor" in params or set(params) - {"status", "page_size"}:
             return 400, [("Content-Type", "application/problem+json")], b'{"status":400}'
         size = size or DEFAULT_PAGE_SIZE
-        sql = LIST_SQL.format(office=self.office(conn))
+        sql = LIST_SQL.format(**self.schema(conn))
         rows = conn.execute(
             sql,
-            {"immune": list(IMMUNE_FUNCTIONS), "status": params.get("status"), "limit": size + 1},
+            {**PARAMS, "status": params.get("status"), "limit": size + 1},
         ).fetchall()
         page, following = rows[:size], rows[size:]
         next_url = None
@@ -273,8 +320,8 @@ class Floor:
             )
             if tags is None or str(found[0]) in tags:
                 return 304, [("ETag", f'"{found[0]}"')], b""
-        sql = ONE_SQL.format(office=self.office(conn))
-        row = conn.execute(sql, {"immune": list(IMMUNE_FUNCTIONS), "id": wid}).fetchone()
+        sql = ONE_SQL.format(**self.schema(conn))
+        row = conn.execute(sql, {**PARAMS, "id": wid}).fetchone()
         if row is None:
             return 404, [("Content-Type", "application/problem+json")], b'{"status":404}'
         body = self.warrant(row, reader)

@@ -11,9 +11,15 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from bench.floor import Floor
+from cases.models import Charge
 from parties.models import Party, Position
 from warrants import workflows
 from warrants.models import Warrant
+
+try:
+    from warrants.proceedings import Proceeding
+except ImportError:  # a checkout before issue 13
+    Proceeding = None  # type: ignore[assignment, misc]
 
 TRANSITIONS = [(t.name, list(t.sources)) for t in workflows.WARRANT.transitions.values()]
 
@@ -52,13 +58,29 @@ def test_list_is_the_apis(generated, key_name, page_size):
         started_on=datetime.date(2000, 1, 1),
         **office,
     )
+    if office:  # functional immunity (issue 13): the charge is not an international crime
+        Charge.objects.filter(warrants=first).update(offence="terrorism")
+    if Proceeding is not None:  # an appeal pending against it (issue 13)
+        appeal = Proceeding.objects.create(
+            case_id=first.case_id,
+            kind="appeal_lodged",
+            court="Cour d'appel de Paris",
+            date=datetime.date(2025, 1, 10),
+            status="lodged",
+        )
+        appeal.warrants.add(first)
     url = f"/api/v1/warrants/?status=issued&page_size={page_size}"
     api = api_get(key, url)
     status, headers, body = floor_get(key, url)
     assert api.status_code == status == 200
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body) == api.json()
-    assert api.json()["results"][0]["immunity_risk"] is True
+    shown = api.json()["results"][0]
+    assert shown["immunity_risk"] is True
+    if office:
+        assert shown["functional_immunity_bar"] is True
+    if Proceeding is not None:
+        assert shown["appeal_pending"] is True and len(shown["pending_appeals"]) == 1
     issued = Warrant.objects.filter(status="issued").count()
     assert len(api.json()["results"]) == min(page_size, issued)
 
