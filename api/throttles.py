@@ -84,7 +84,11 @@ def _count_all(request: Request, view: Any) -> dict[str, Verdict] | None:
             continue
         key = throttle.get_cache_key(request, view)
         if key is not None:
-            counters.append((str(throttle.scope), backend.make_and_validate_key(key), throttle))
+            # A list, not DRF's pickled value: its own name, so that a process still running
+            # the older code (during a deploy) never meets the other type under one key.
+            counters.append(
+                (str(throttle.scope), backend.make_and_validate_key(f"{key}:log"), throttle)
+            )
     if not counters:
         return {}
     client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]

@@ -41,3 +41,16 @@ def test_a_session_request_is_one_round_trip_too(world, staff, redis_commands):
     redis_commands.clear()
     assert api.get("/api/v1/cases/").status_code == 200
     assert redis_commands == ["EVALSHA"]
+
+
+def test_a_counter_left_by_the_previous_code_is_no_obstacle(world, staff, caplog):
+    """During a deploy older processes still write DRF's pickled list under its key."""
+    import logging
+    import time
+
+    from django.core.cache import cache
+
+    cache.set(f"throttle_user_{staff.pk}", [time.time()], 60)
+    with caplog.at_level(logging.WARNING, logger="api.throttles"):
+        assert client_for(staff).get("/api/v1/cases/").status_code == 200
+    assert [r for r in caplog.records if r.name == "api.throttles"] == []
