@@ -309,3 +309,26 @@ def test_the_warrant_pages_call_an_arrest_warrant_mandat_d_arret_in_french(clien
         page = html.unescape(client.get(url).content.decode())
         assert f"Mandat d'arrêt {warrant.reference}" in page, url
         assert "Arrêt mandat" not in page and "Arrêt " + warrant.reference not in page
+
+
+def test_the_migration_repairs_the_titles_written_before(system, case):
+    import importlib
+
+    from django.apps import apps
+
+    repair = importlib.import_module("alerts.migrations.0015_repair_transitionless_titles")
+    party = builders.person(system, name="Someone")
+    created = Event.objects.get(type="party.created", subject_id=party.pk)
+    opened = Event.objects.get(type="case.created", subject_id=case.pk)
+    broken = Alert.objects.create(
+        event=created, severity="normal", title=f"Party ({SUBJECT}): , now ", party=party
+    )
+    case_title = f"Case {case.reference} ({case.title}): , now complaint filed"
+    old_case = Alert.objects.create(event=opened, severity="normal", title=case_title)
+    fine = Alert.objects.create(severity="high", title="Warrant annulled: , now ok")
+    repair.forwards(apps, None)
+    for alert in (broken, old_case, fine):
+        alert.refresh_from_db()
+    assert broken.shown_title == "Party created (Someone)"
+    assert old_case.title == f"Case {case.reference} created ({case.title})"
+    assert fine.title == "Warrant annulled: , now ok"  # no event: left as it was
