@@ -21,10 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
+from alerts import dossier
 from cases.models import Case
 from core.tabular import CSV_CONTENT_TYPE, csv_filename, csv_lines
 from warrants import exports
-from warrants.chronology import case_chronology
 
 from .filters import StrictOrderingFilter
 
@@ -143,7 +143,7 @@ class DossierMixin:
         if kind not in exports.FORMATS:
             raise NotFound(f"No export '{kind}': use one of {', '.join(exports.FORMATS)}.")
         try:
-            chronology = case_chronology(request.user, case.pk)
+            chronology = dossier.case_dossier(request.user, case.pk)
         except Case.DoesNotExist:
             raise NotFound() from None
         content_type = exports.FORMATS[kind][0]

@@ -28,7 +28,13 @@ from parties.models import Party
 from parties.selectors import can_see_protected, redact
 
 from .models import Notice, Warrant
-from .selectors import notices_visible_to, warrants_visible_to
+from .proceedings import Deadline, Proceeding
+from .selectors import (
+    deadlines_visible_to,
+    notices_visible_to,
+    proceedings_visible_to,
+    warrants_visible_to,
+)
 
 
 def words(identifier: str) -> str:
@@ -70,15 +76,21 @@ class Chronology:
     charges: list[Charge]
     warrants: list[Warrant]
     notices: list[Notice]
-    proceedings: list[Any] = field(default_factory=list)
-    """Decisions and hearings, once the project records them."""
+    proceedings: list[Proceeding] = field(default_factory=list)
+    """Hearings, decisions, appeals and judgments, by date."""
+    deadlines: list[Deadline] = field(default_factory=list)
+    sources: list[Any] = field(default_factory=list)
+    """Sources cited or attached, with what they back: (source, [labels]), filled by a
+    layer that knows who may read which source (alerts.dossier)."""
+    records: dict[Any, Any] = field(default_factory=dict)
+    """Every record of the case the reader may see, by id (labels for sources)."""
 
     @property
     def title(self) -> str:
         return f"{self.case.reference} — {self.case.title}"
 
 
-def _label(record: Any, user) -> str:
+def label(record: Any, user) -> str:
     """A short label for a record of the case, its parties redacted for `user`."""
     kind = getattr(record, "RESOURCE", "") or record._meta.model_name
     if isinstance(record, Participation):
@@ -99,6 +111,10 @@ def _label(record: Any, user) -> str:
         )
     if isinstance(record, Party):
         return redact(record, user).name
+    if isinstance(record, Proceeding):
+        return f"{words(record.kind).capitalize()}, {record.court}"
+    if isinstance(record, Deadline):
+        return f"Deadline: {record.title}"
     return f"{words(kind)}: {record}" if kind != "case" else f"Case {record}"
 
 
@@ -131,6 +147,10 @@ def case_chronology(user, case_id) -> Chronology:
         notices_visible_to(user).filter(warrant__case=case).order_by("requested_on", "pk")
     )
     incidents = list(incidents_visible_to(user).filter(case=case).order_by("started_on"))
+    proceedings = list(
+        proceedings_visible_to(user).filter(case=case).order_by("date", "time", "pk")
+    )
+    deadlines = list(deadlines_visible_to(user).filter(case=case).order_by("due_on", "pk"))
 
     # One redacted party per id, however many records refer to it.
     seen: dict[Any, Party] = {}
@@ -148,6 +168,13 @@ def case_chronology(user, case_id) -> Chronology:
         w.subject = shown(w.subject)
     for n in notices:
         n.subject = shown(n.subject)
+    for proceeding in proceedings:
+        for w in proceeding.warrants.all():
+            w.subject = shown(w.subject)
+    for d in deadlines:
+        for target in (d.warrant, d.notice):
+            if target is not None:
+                target.subject = shown(target.subject)
 
     rows: dict[Any, PartyRow] = {}
     hide = not can_see_protected(user)
@@ -156,13 +183,24 @@ def case_chronology(user, case_id) -> Chronology:
         row.roles.append(p)
 
     records: dict[Any, Any] = {case.pk: case}
-    for group in (participations, representations, charges, warrants, notices, incidents):
+    records.update((pk, row.party) for pk, row in rows.items())
+    groups: tuple[list[Any], ...] = (
+        participations,
+        representations,
+        charges,
+        warrants,
+        notices,
+        incidents,
+        proceedings,
+        deadlines,
+    )
+    for group in groups:
         records.update((r.pk, r) for r in group)
     events = events_visible_to(user).filter(case=case).order_by("effective_date", "seq")
     entries = [
         Entry(
             date=e.effective_date,
-            what=_label(records[e.subject_id], user)
+            what=label(records[e.subject_id], user)
             if e.subject_id in records
             else words(e.resource),
             change=_change(e),
@@ -182,4 +220,7 @@ def case_chronology(user, case_id) -> Chronology:
         charges=charges,
         warrants=warrants,
         notices=notices,
+        proceedings=proceedings,
+        deadlines=deadlines,
+        records=records,
     )

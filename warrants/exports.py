@@ -155,8 +155,37 @@ def to_docx(chronology: Chronology) -> bytes:
     if c.proceedings:
         table(
             "Hearings and decisions",
-            ["Date", "Proceeding"],
-            [[_day(getattr(p, "date", None)), str(p)] for p in c.proceedings],
+            ["Date", "Proceeding", "Court", "Outcome", "Status"],
+            [
+                [
+                    _day(p.date),
+                    f"{p.get_kind_display()} {p.reference}".strip(),
+                    ", ".join(x for x in (p.court, p.chamber) if x),
+                    p.outcome,
+                    p.status,
+                ]
+                for p in c.proceedings
+            ],
+        )
+    if c.deadlines:
+        table(
+            "Deadlines",
+            ["Due", "Deadline", "Status"],
+            [[_day(d.due_on), d.title, d.status] for d in c.deadlines],
+        )
+    if c.sources:
+        table(
+            "Sources",
+            ["Source", "Publisher", "Date", "Backs"],
+            [
+                [
+                    s.title + (f"\n{s.url}" if s.url else ""),
+                    s.publisher,
+                    _day(s.published_on),
+                    "; ".join(backs),
+                ]
+                for s, backs in c.sources
+            ],
         )
     out = io.BytesIO()
     doc.save(out)
@@ -175,7 +204,7 @@ def ftm_entities(chronology: Chronology) -> Iterator[Any]:
     """The case as FollowTheMoney entities: a CourtCase, a Person or Organization per party
     (its shown name only: a protected party keeps its pseudonym), a CourtCaseParty per role
     (with the charges against an accused), a Representation per counsel, and an Event per
-    incident, warrant and notice."""
+    incident, warrant, proceeding and notice."""
     from followthemoney import model
 
     c = chronology
@@ -268,6 +297,17 @@ def ftm_entities(chronology: Chronology) -> Iterator[Any]:
             organizer=None,
             involved=f"ct-party-{w.subject.pk}",
             summary=f"{w.issuing_authority}; status: {words(w.status)}",
+        )
+    for proceeding in c.proceedings:
+        yield make(
+            "Event",
+            f"proceeding-{proceeding.pk}",
+            name=f"{proceeding.get_kind_display()}, {proceeding.court}",
+            date=proceeding.date,
+            summary="; ".join(
+                x for x in (proceeding.outcome, f"status: {words(proceeding.status)}") if x
+            ),
+            involved=[f"ct-party-{w.subject.pk}" for w in proceeding.warrants.all()],
         )
     for n in c.notices:
         yield make(

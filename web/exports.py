@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
+from alerts import dossier
 from cases.models import Case
 from core.tabular import CSV_CONTENT_TYPE, csv_filename, csv_lines
 from parties.selectors import redact
 from warrants import exports
-from warrants.chronology import case_chronology
 
 CHUNK = 500
 
@@ -32,7 +32,7 @@ def case_dossier(request: HttpRequest, pk, kind: str) -> HttpResponse:
     if kind not in exports.FORMATS:
         raise Http404("No such export format.")
     try:
-        chronology = case_chronology(request.user, pk)
+        chronology = dossier.case_dossier(request.user, pk)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
     content_type, _suffix = exports.FORMATS[kind]

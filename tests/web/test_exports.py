@@ -209,3 +209,59 @@ def test_a_viewer_may_not_see_what_an_outsider_asks(world, outsider):
     # Lists need a role: a signed-in user without one gets nothing, in CSV too.
     rows = csv_rows(client_for(outsider).get(reverse("cases:list"), {"format": "csv"}))
     assert rows == []
+
+
+# Proceedings and sources in the dossier --------------------------------------------------
+
+
+@pytest.fixture
+def sourced(world, system):
+    """An appeal heard by the Cour de cassation, resting on a public source; and a source
+    attached to the protected witness (its title names her)."""
+    from core.events import citing
+    from core.sources import source_attach, source_create
+    from warrants.actions import proceeding_create, warrant_transition
+
+    public = source_create(
+        actor=system,
+        url="https://www.courdecassation.fr/decision/2025-07-25",
+        title="Cour de cassation ruling of 25 July 2025",
+        publisher="Cour de cassation",
+    )
+    with citing(public.pk):
+        warrant_transition(
+            warrant_id=world.issued.pk,
+            transition="challenge",
+            actor=system,
+            effective_date="2024-02-01",
+            note="Appeal lodged",
+        )
+    source_attach(actor=system, source=public, record=world.case)
+    proceeding_create(
+        actor=system,
+        case=world.case,
+        kind="appeal_lodged",
+        court="Cour de cassation",
+        date="2024-02-01",
+        warrants=[world.issued],
+    )
+    secret = source_create(
+        actor=system, url="https://example.org/statement", title=f"Statement of {SECRET_NAME}"
+    )
+    source_attach(actor=system, source=secret, record=world.witness)
+    return world
+
+
+def test_the_dossier_lists_proceedings_and_the_sources_each_entry_rests_on(sourced, viewer, lawyer):
+    text = docx_text(dossier(viewer, sourced.case, "docx").content)
+    assert "Hearings and decisions" in text and "Cour de cassation" in text
+    assert "Cour de cassation ruling of 25 July 2025" in text
+    assert "https://www.courdecassation.fr/decision/2025-07-25" in text
+    pdf = squashed(pdf_text(dossier(viewer, sourced.case, "pdf").content))
+    assert squashed("Cour de cassation ruling of 25 July 2025") in pdf
+    # The source attached to the protected witness is the lawyer's to read, not the viewer's.
+    assert "Statement of" not in text and squashed("Statement of") not in pdf
+    for secret in SECRETS:
+        assert secret not in text and squashed(secret) not in pdf
+    lawyer_text = docx_text(dossier(lawyer, sourced.case, "docx").content)
+    assert f"Statement of {SECRET_NAME}" in lawyer_text
