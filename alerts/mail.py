@@ -73,8 +73,7 @@ def alert_text(notification: Notification) -> str:
         lines.append(alert.message)
     if alert.subject_id:
         # The web view checks the reader may see the record before it redirects there.
-        site = getattr(settings, "SITE_URL", "http://localhost:8000")
-        lines.append(f"Open: {site}{reverse('alerts:record', args=[alert.pk])}")
+        lines.append(f"Open: {settings.SITE_URL}{reverse('alerts:record', args=[alert.pk])}")
     lines.append(f"Alert id: {alert.pk}")
     return "\n".join(lines)
 

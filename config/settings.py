@@ -330,6 +330,8 @@ KICK_GRACE_SECONDS = env.float("KICK_GRACE_SECONDS", default=60.0)
 CANARY_SECONDS = env.float("CANARY_SECONDS", default=30.0)
 CHECKS_SECONDS = env.float("CHECKS_SECONDS", default=3600.0)
 DIGEST_HOUR_UTC = env.int("DIGEST_HOUR_UTC", default=7)
+# The address users reach the site at: emails link to it (an alert's record).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # Periodic checks' thresholds, in days.
 CHECK_NOTICE_PENDING_DAYS = env.int("CHECK_NOTICE_PENDING_DAYS", default=90)
 CHECK_WARRANT_CHALLENGED_DAYS = env.int("CHECK_WARRANT_CHALLENGED_DAYS", default=180)
