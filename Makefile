@@ -111,6 +111,7 @@ SCALE ?= small
 bench: setup
 	$(BIN)/python bench/pipeline.py
 	SCALE=$(SCALE) $(BIN)/python bench/api.py
+	$(BIN)/python bench/interpol.py
 
 docs: setup
 	$(BIN)/python manage.py workflow_docs

@@ -58,6 +58,11 @@ class FakeInterpol:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real service
+            # Headers and body leave in one segment (no Nagle / delayed-ACK stall).
+            wbufsize = 1 << 16
+            disable_nagle_algorithm = True
+
             def do_GET(self) -> None:
                 server.handle(self)
 
