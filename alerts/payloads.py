@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from alerts.sources import sources_visible_to
 from core.models import Event
 from parties.models import Party
 from parties.selectors import can_see_protected, hidden_identity
@@ -84,6 +85,10 @@ class EventSerializer(serializers.ModelSerializer):
     data = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text="The record after the change (redacted)."
     )
+    source = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="Id of the source (/api/v1/sources/) the change rests on, if one was cited "
+        "and you may see it; else null."
+    )
 
     class Meta:
         model = Event
@@ -101,6 +106,7 @@ class EventSerializer(serializers.ModelSerializer):
             "to_status",
             "note",
             "data",
+            "source",
         ]
         read_only_fields = fields
 
@@ -109,13 +115,33 @@ class EventSerializer(serializers.ModelSerializer):
         # Without a reader in the context, redact as for one who may see nothing protected.
         return redacted_data(event, self.context.get("hidden_parties", {}))
 
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_source(self, event: Event) -> str | None:
+        seen = self.context.get("visible_sources", set())
+        return str(event.source_id) if event.source_id in seen else None
+
     @staticmethod
     def context_for(events: list[Event], request: Request) -> dict[str, Any]:
-        return {"request": request, "hidden_parties": hidden_parties(events, request.user)}
+        return {
+            "request": request,
+            "hidden_parties": hidden_parties(events, request.user),
+            "visible_sources": visible_sources(events, request.user),
+        }
+
+
+def visible_sources(events: list[Event], user: Any) -> set[Any]:
+    """Ids of the sources the events cite that `user` may see (one query, none if none)."""
+    cited = {event.source_id for event in events if event.source_id}
+    if not cited:
+        return set()
+    return set(sources_visible_to(user).filter(pk__in=cited).values_list("pk", flat=True))
 
 
 def event_json(event: Event, user: Any) -> dict[str, Any]:
     """The event exactly as the API's feed shows it to `user` (protected identities redacted)."""
-    context = {"hidden_parties": hidden_parties([event], user)}
+    context = {
+        "hidden_parties": hidden_parties([event], user),
+        "visible_sources": visible_sources([event], user),
+    }
     data: Any = EventSerializer(event, context=context).data
     return data

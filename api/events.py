@@ -15,7 +15,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
 
-from alerts.payloads import RESOURCE_PATHS, EventSerializer, hidden_parties, redacted_data
+from alerts.payloads import (
+    RESOURCE_PATHS,
+    EventSerializer,
+    hidden_parties,
+    redacted_data,
+    visible_sources,
+)
 from core.events import types_q
 from core.selectors import feed_events_visible_to
 
@@ -76,11 +82,15 @@ FEED_COLUMNS = (
     "to_status",
     "note",
     "data",
+    "source_id",
 )
 
 
-def feed_item(event: Any, hidden: dict[str, str] | None) -> dict[str, Any]:
-    """One feed row (a FEED_COLUMNS named tuple) as EventSerializer shows it, redacted."""
+def feed_item(
+    event: Any, hidden: dict[str, str] | None, sources: set[Any] | None = None
+) -> dict[str, Any]:
+    """One feed row (a FEED_COLUMNS named tuple) as EventSerializer shows it, redacted;
+    `sources`: the cited sources the reader may see."""
     return {
         "id": event.id,
         "seq": event.feed_position,
@@ -100,6 +110,7 @@ def feed_item(event: Any, hidden: dict[str, str] | None) -> dict[str, Any]:
         "to_status": event.to_status,
         "note": event.note,
         "data": redacted_data(event, hidden),
+        "source": str(event.source_id) if event.source_id in (sources or ()) else None,
     }
 
 
@@ -148,7 +159,8 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         rows = queryset.values_list(*FEED_COLUMNS, named=True)
         page = self.paginate_queryset(rows) or []
         hidden = hidden_parties(page, request.user)
-        return self.get_paginated_response([feed_item(event, hidden) for event in page])
+        sources = visible_sources(page, request.user)
+        return self.get_paginated_response([feed_item(event, hidden, sources) for event in page])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any):
         from rest_framework.response import Response

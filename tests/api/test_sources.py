@@ -266,3 +266,21 @@ def test_attached_sources_of_a_record_are_listed_with_the_record(as_viewer, syst
     source_attach(actor=system, source=source, record=case)
     body = as_viewer.get(f"/api/v1/sources/{source.pk}/").json()
     assert body["attached_to"] == [{"resource": "case", "id": str(case.pk)}]
+
+
+def test_an_event_names_its_source_only_to_who_may_see_it(as_viewer, as_lawyer, system, warrant):
+    from core.events import citing
+    from warrants.actions import warrant_transition
+
+    memo = file_source(system, pdf_bytes("Memo"), warrant, confidential=True)
+    with citing(memo.pk):
+        warrant_transition(
+            warrant_id=warrant.pk, transition="issue", actor=system, effective_date="2023-11-14"
+        )
+
+    def cited(client):
+        events = client.get(f"/api/v1/warrants/{warrant.pk}/history/").json()["results"]
+        return [e["source"] for e in events if e["transition"] == "issue"]
+
+    assert cited(as_lawyer) == [str(memo.pk)]
+    assert cited(as_viewer) == [None]
