@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,20 +58,12 @@ def allowed_moves(record, user) -> list[Transition]:
     return record.workflow.allowed_for(record, user)
 
 
-def transition_forms(record, user, next_url: str = "") -> list[tuple[Transition, TransitionForm]]:
+def transition_forms(record, user, next_url: str = "") -> list[tuple[Transition, str]]:
+    """The transitions `user` may perform on `record` now, each with the URL of its form
+    (web/_transitions.html loads it when its button is opened: no form per move per row)."""
+    base = reverse("web:transition", args=[records.resource_of(record), record.pk])
     return [
-        (
-            move,
-            TransitionForm(
-                move=move,
-                initial={
-                    "transition": move.name,
-                    "expected_version": record.version,
-                    "next": next_url,
-                },
-                auto_id=f"id_{record.pk}_{move.name}_%s",
-            ),
-        )
+        (move, f"{base}?{urlencode({'transition': move.name, 'next': next_url})}")
         for move in allowed_moves(record, user)
     ]
 
@@ -145,12 +138,20 @@ def transition(request: HttpRequest, resource: str, pk) -> HttpResponse:
     if move is None:
         raise PermissionDenied(_("This transition is not available to you now."))
     data = request.POST if request.method == "POST" else None
+    back = safe_next(request, request.GET.get("next", ""), fallback)
+    fragment = request.method == "GET" and request.htmx
     form = TransitionForm(
         data,
         move=move,
-        initial={"transition": name, "expected_version": record.version, "next": fallback},
+        initial={"transition": name, "expected_version": record.version, "next": back},
+        # Loaded into a record's page beside other forms: ids unique on that page.
+        auto_id=f"id_{record.pk}_{move.name}_%s" if fragment else "id_%s",
     )
     cite_sources(form, record, request.user)
+    if fragment:
+        return render(
+            request, "web/_transition_form.html", {"record": record, "move": move, "form": form}
+        )
     conflict = ""
     status = 200
     if request.method == "POST":

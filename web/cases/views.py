@@ -44,6 +44,8 @@ from .forms import (
 )
 
 PAGE_SIZE = 20
+EVENTS_PAGE_SIZE = 50
+TIMELINE_FIELDS = ["seq", "effective_date", "resource", "type", "subject_id", "note", "to_status"]
 
 
 @login_required
@@ -89,8 +91,15 @@ def case_detail(request: HttpRequest, pk) -> HttpResponse:
     charges = selectors.charges_visible_to(user).filter(case=case)
     warrants = warrants_visible_to(user).filter(case=case).order_by("requested_on", "issued_on")
     notices = notices_visible_to(user).filter(warrant__case=case)
-    events = list(events_visible_to(user).filter(case=case).order_by("-seq"))
-    subjects = records.subjects_of(events, user)
+    case_events = events_visible_to(user).filter(case=case)
+    # The table shows a page of events, newest first; the timeline places every event, so
+    # it reads only the columns it draws.
+    events_page = Paginator(case_events.order_by("-seq"), EVENTS_PAGE_SIZE).get_page(
+        request.GET.get("events")
+    )
+    events = list(events_page)
+    marks = list(case_events.select_related(None).only(*TIMELINE_FIELDS))
+    subjects = records.subjects_of(marks, user)
     labels = {pk: records.label(record, user) for pk, record in subjects.items()}
     alerts = by_severity(
         records.RESOURCES["alert"].visible(user).filter(case=case).exclude(status="resolved")
@@ -109,7 +118,8 @@ def case_detail(request: HttpRequest, pk) -> HttpResponse:
             "warrants": [(w, transition_forms(w, user, here)) for w in warrants],
             "notices": [(n, transition_forms(n, user, here)) for n in notices],
             "events": [(e, subjects.get(e.subject_id)) for e in events],
-            "timeline": pictures.timeline(events, labels),
+            "events_page": events_page,
+            "timeline": pictures.timeline(marks, labels),
             "alerts": alerts[:8],
             "alert_count": alerts.count(),
             "following": following(user, case),
