@@ -254,7 +254,8 @@ class Deadline(Record):
             if linked is not None and self.case_id and linked.case_id != self.case_id:
                 errors[name] = f"The {name} must belong to the same case."
         notice = self.notice if self.notice_id else None
-        if notice is not None and notice.warrant_id and notice.warrant.case_id != self.case_id:
+        warrant = notice.warrant if notice is not None and notice.warrant_id else None
+        if warrant is not None and warrant.case_id != self.case_id:
             errors["notice"] = "The notice's warrant must belong to the same case."
         if errors:
             raise ValidationError(errors)

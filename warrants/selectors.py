@@ -46,7 +46,7 @@ def shown_functional_immunity_bar(user) -> Expression:
     return shown_for(user, functional_immunity_bar())
 
 
-def appeal_pending() -> Expression:
+def appeal_pending() -> Exists:
     """On a Warrant queryset: an appeal against it is lodged or heard, not yet decided."""
     return Exists(
         Proceeding.objects.filter(
@@ -183,7 +183,7 @@ def calendar_entries(
         )
     for deadline in deadlines:
         lines = [f"Case {deadline.case.reference}: {deadline.case.title}"]
-        if deadline.warrant_id:
+        if deadline.warrant is not None:
             lines.append(_warrant_line(deadline.warrant, user))
         entries.append(
             CalendarEntry(

@@ -27,8 +27,16 @@ from cases.models import PARTICIPATION_WORKFLOWS, Case, Charge, Participation, R
 from core.events import Actor
 from core.workflow import Workflow
 from tests import builders
-from warrants.actions import notice_transition, warrant_transition
-from warrants.models import Notice, Warrant
+from warrants.actions import (
+    deadline_create,
+    deadline_transition,
+    notice_transition,
+    proceeding_create,
+    proceeding_transition,
+    warrant_transition,
+)
+from warrants.models import Deadline, Notice, Proceeding, Warrant
+from warrants.workflows import PROCEEDING_WORKFLOWS
 
 PAST_DAY = "2024-06-26"
 
@@ -58,6 +66,19 @@ def _warrant(actor: Actor, **fields):
 def _notice(actor: Actor):
     # A red notice on an issued warrant, so publish/reinstate pass their guard.
     return builders.red_notice(actor, _warrant(actor, issued_on="2023-11-14"))
+
+
+def _proceeding(actor: Actor, kind: str):
+    # Dated in the past, so a hearing may be held (its guard) and a decision recorded.
+    return proceeding_create(
+        actor=actor, case=builders.case(actor), kind=kind, court="Cour d'appel", date=PAST_DAY
+    )
+
+
+def _deadline(actor: Actor):
+    return deadline_create(
+        actor=actor, case=builders.case(actor), title="Appeal period", due_on=PAST_DAY
+    )
 
 
 def _alert(actor: Actor):
@@ -146,6 +167,25 @@ FLOWS = [
     ),
     Flow("warrant", Warrant.WORKFLOW, _warrant, _move(warrant_transition, "warrant_id"), Warrant),
     Flow("notice", Notice.WORKFLOW, _notice, _move(notice_transition, "notice_id"), Notice),
+    *[
+        Flow(
+            f"proceeding-{kind}",
+            workflow,
+            partial(_proceeding, kind=kind),
+            _move(proceeding_transition, "proceeding_id"),
+            Proceeding,
+            kind,
+        )
+        for kind, workflow in PROCEEDING_WORKFLOWS.items()
+        if workflow.transitions  # a decision or judgment is delivered once and for all
+    ],
+    Flow(
+        "deadline",
+        Deadline.WORKFLOW,
+        _deadline,
+        _move(deadline_transition, "deadline_id"),
+        Deadline,
+    ),
     Flow("alert", Alert.WORKFLOW, _alert, _alert_move, Alert),
 ]
 FLOW_IDS = [flow.key for flow in FLOWS]

@@ -62,6 +62,7 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
     """Make, rotate (POST action=rotate) or switch off (action=revoke) the user's feed URL. A
     new URL is shown this once."""
     user = request.user
+    assert user.is_authenticated  # login_required
     secret = ""
     if request.method == "POST":
         action = request.POST.get("action")
