@@ -25,6 +25,8 @@ RESOURCE_PATHS = {
     "charge": "charges",
     "warrant": "warrants",
     "notice": "notices",
+    "proceeding": "proceedings",
+    "deadline": "deadlines",
 }
 
 
