@@ -332,3 +332,29 @@ def test_the_migration_repairs_the_titles_written_before(system, case):
     assert broken.shown_title == "Party created (Someone)"
     assert old_case.title == f"Case {case.reference} created ({case.title})"
     assert fine.title == "Warrant annulled: , now ok"  # no event: left as it was
+
+
+def test_the_demo_cites_a_public_source_for_each_record_and_transition():
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import Charge, Incident, Participation, Representation
+    from core.sources import Source, SourceLink
+    from warrants.models import Warrant
+    from warrants.proceedings import Proceeding
+
+    seed_and_relay()
+    assert Source.objects.exists()
+    assert all(s.kind == "url" and s.url.startswith("http") for s in Source.objects.all())
+    linked = set(SourceLink.objects.values_list("content_type", "object_id"))
+    for model in (Incident, Representation, Charge, Warrant, Proceeding):
+        kind = ContentType.objects.get_for_model(model).pk
+        for pk in model.objects.values_list("pk", flat=True):
+            assert (kind, pk) in linked, (model.__name__, pk)
+    witness = Participation.objects.get(role="witness")  # fictional: no source
+    kind = ContentType.objects.get_for_model(Participation).pk
+    others = Participation.objects.exclude(pk=witness.pk).values_list("pk", flat=True)
+    assert all((kind, pk) in linked for pk in others)
+    annulled = Event.objects.get(type="warrant.annulled")
+    assert "cassation" in annulled.source.url
+    transitions = Event.objects.exclude(transition="")
+    assert not transitions.filter(source__isnull=True).exists()
