@@ -15,6 +15,7 @@ from core.events import Actor
 from core.models import Event
 from parties.actions import party_set_protection
 from tests import builders
+from warrants.actions import notice_create
 
 from .server import red
 
@@ -308,3 +309,25 @@ def test_a_protected_accused_persons_match_is_hidden_from_readers_without_the_pe
     shown = alerts_visible_to(lawyer).get(pk=match.alert_id).shown_title
     assert "Secret Witness-Accused" in shown
     assert "Secret" not in match.alert.message  # the stored message names nobody
+
+
+def test_yellow_and_un_notices_are_looked_up_at_their_own_paths(interpol, system, case):
+    missing = builders.person(system, name="Missing Person")
+    yellow = notice_create(
+        actor=system, kind="yellow", subject=missing, requesting_country="FR", interpol_id="2024/7"
+    )
+    un = notice_create(
+        actor=system, kind="un_special", subject=missing, requesting_country="FR",
+        interpol_id="2024/8",
+    )  # fmt: skip
+    blue = notice_create(
+        actor=system, kind="blue", subject=missing, requesting_country="FR", interpol_id="2024/9"
+    )
+    interpol.publish({"entity_id": "2024/7", "name": "PERSON", "forename": "MISSING"}, "yellow")
+    summary = interpol_watch.sync()
+    assert summary.checked == 2  # blue notices have no public listing
+    assert "/notices/v1/yellow/2024-7" in interpol.requests
+    assert "/notices/v1/un/persons/2024-8" in interpol.requests
+    for notice, listing in ((yellow, "listed"), (un, "not_listed"), (blue, "unknown")):
+        notice.refresh_from_db()
+        assert notice.public_listing == listing

@@ -18,8 +18,13 @@ from core.events import Actor
 from warrants.models import Warrant
 
 
+class WarrantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.reference or obj.pk} ({obj.issuing_authority})"
+
+
 class ConfirmForm(forms.Form):
-    warrant = forms.ModelChoiceField(
+    warrant = WarrantChoiceField(
         label=gettext_lazy("Issued warrant the red notice rests on"),
         queryset=Warrant.objects.none(),
     )
@@ -32,7 +37,6 @@ class ConfirmForm(forms.Form):
         field = self.fields["warrant"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Warrant.objects.filter(subject=match.party, status="issued")
-        field.label_from_instance = lambda w: f"{w.reference or w.pk} ({w.issuing_authority})"
         if field.queryset.count() == 1:
             field.initial = field.queryset.first()
 
