@@ -278,6 +278,7 @@ def sequential(job: dict[str, Any]) -> dict[str, Any]:
         "bytes": sizes[-1],
         "forms": text.count("<form"),
         "transition_forms": len(re.findall(r'<form[^>]*action="[^"]*/transition/', text)),
+        "transition_urls": text.count("/transition/"),
         "count": job["count"],
     }
 
@@ -729,7 +730,8 @@ def cell(r: dict[str, Any] | None, name: str) -> str:
     if name == "case_page":
         p = r[name]
         return (
-            f"{p['p50_ms']:g} ms, {p['bytes'] // 1024} KB, {p['transition_forms']} transition forms"
+            f"{p['p50_ms']:g} ms, {p['bytes'] // 1024} KB, {p['transition_forms']} transition "
+            f"forms, {p.get('transition_urls', '?')} transition URLs"
         )
     if name == "transitions":
         t = r[name]
@@ -766,7 +768,11 @@ def markdown() -> str:
         ("web_warrants", "web warrants list (p50, one client)"),
         ("case_page", "case page, 205-event case (p50, size)"),
         ("transitions", "case transitions via the API, 8 clients"),
-        ("bulk", "bulk load of parties, first → last 1000 rows of one transaction"),
+        (
+            "bulk",
+            "bulk load of parties in one transaction, µs/row of the first → last chunk "
+            "(1000 single-row inserts; rows/20 through party_create)",
+        ),
         ("rss", "RSS after the run: largest web worker, largest Celery process"),
         ("load", "load average (1 min) start → end"),
     ]
