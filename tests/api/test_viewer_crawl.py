@@ -24,6 +24,7 @@ from core.models import Event
 from parties.actions import party_create, party_set_protection
 from tests import builders
 from tests.api.conftest import client_for
+from tests.web.test_exports import docx_text, pdf_text
 from warrants.actions import notice_create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -92,9 +93,15 @@ def crawl(client, start: list[str]) -> dict[str, str]:
         if path in seen or SKIP.search(path):
             continue
         response = client.get(path)
-        body = response.content.decode(errors="replace")
-        if response.get("Content-Type", "").startswith("application/json"):
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        kind = response.get("Content-Type", "")
+        if kind.startswith("application/json"):
             body = json.dumps(response.json(), ensure_ascii=False)
+        elif kind == "application/pdf":  # a dossier: its text, as a reader would copy it
+            body = pdf_text(raw) + "\n" + "".join(pdf_text(raw).split())
+        elif kind.startswith("application/vnd.openxmlformats"):
+            body = docx_text(raw)
         seen[path] = body
         queue.extend(links(path, body))
     return seen
@@ -125,6 +132,10 @@ def test_a_viewer_finds_a_protected_identity_nowhere(protected_later, viewer):
         ],
     )
     assert len(pages) > 40, sorted(pages)  # the crawl really went through the app
+    # ... and through the downloads: CSV lists and a case's dossier
+    assert any("format=csv" in path for path in pages) and any(
+        path.endswith(("chronology.pdf", "chronology.docx", "chronology.ftm")) for path in pages
+    ), sorted(pages)
     assert any("Witness W-9" in body for body in pages.values())
     leaks = {path: [s for s in SECRETS if s in body] for path, body in pages.items()}
     assert {path: found for path, found in leaks.items() if found} == {}
