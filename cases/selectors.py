@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Case, Charge, Incident, Participation, Representation
+from .models import Case, CaseMember, Charge, Incident, Participation, Representation
 
 
 def _can_view(user, model: str) -> bool:
@@ -11,6 +11,14 @@ def _can_view(user, model: str) -> bool:
 
 def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.all() if _can_view(user, "case") else Case.objects.none()
+
+
+def memberships_of(user) -> QuerySet[CaseMember]:
+    """The teams `user` is on, of the cases they may read, each with its case."""
+    if not (user and user.is_authenticated):
+        return CaseMember.objects.none()
+    visible = cases_visible_to(user)
+    return CaseMember.objects.filter(user=user, case__in=visible).select_related("case")
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:

@@ -10,6 +10,7 @@ from alerts.models import Subscription
 from cases.actions import case_member_follow
 from cases.models import CaseMember
 from web import records
+from web.views import safe_next
 
 
 def following(user, record) -> bool:
@@ -40,4 +41,4 @@ def follow(request: HttpRequest, kind: str, pk) -> HttpResponse:
             "web/_follow.html",
             {"kind": kind, "record": record, "following": following(request.user, record)},
         )
-    return redirect(records.url_of(record))
+    return redirect(safe_next(request, request.POST.get("next", ""), records.url_of(record)))

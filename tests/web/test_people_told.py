@@ -358,3 +358,25 @@ def test_the_demo_cites_a_public_source_for_each_record_and_transition():
     assert "cassation" in annulled.source.url
     transitions = Event.objects.exclude(transition="")
     assert not transitions.filter(source__isnull=True).exists()
+
+
+def test_the_following_page_lists_the_team_cases_and_stops_one(client, system):
+    member = make_user("member", "viewer", email="member@example.org")
+    case = builders.case(system)
+    CaseMember.objects.create(case=case, user=member, role="counsel")
+    client.force_login(member)
+    page = client.get(reverse("alerts:following")).content.decode()
+    assert f'id="team-{case.pk}"' in page and case.reference in page
+    response = client.post(
+        reverse("web:follow", args=["case", case.pk]),
+        {"follow": "off", "next": reverse("alerts:following")},
+    )
+    assert response["Location"] == reverse("alerts:following")
+    assert not CaseMember.objects.get(user=member).follows
+    assert "not followed" in client.get(reverse("alerts:following")).content.decode()
+    outside = client.post(
+        reverse("web:follow", args=["case", case.pk]),
+        {"follow": "on", "next": "https://evil.example/"},
+    )
+    assert outside["Location"] == reverse("cases:detail", args=[case.pk])  # never off-site
+    assert CaseMember.objects.get(user=member).follows

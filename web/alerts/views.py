@@ -18,6 +18,7 @@ from alerts.actions import (
 )
 from alerts.models import Severity, Subscription
 from alerts.selectors import subscriptions_of
+from cases.selectors import memberships_of
 from core.events import Actor
 from core.workflow import InvalidTransition
 from web import exports, records, vocabulary
@@ -136,10 +137,11 @@ def following(request: HttpRequest) -> HttpResponse:
             return redirect("alerts:following")
     subscriptions = subscriptions_of(request.user)
     rows = [(s, *_followed(s, request.user)) for s in subscriptions.order_by("created_at")]
+    teams = memberships_of(request.user).order_by("created_at")
     return render(
         request,
         "alerts/following.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "teams": teams},
         status=400 if form.errors else 200,
     )
 
