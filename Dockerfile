@@ -56,4 +56,4 @@ COPY --chown=casetracker:casetracker . .
 USER casetracker
 EXPOSE 8000
 
-CMD [".venv/bin/gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD [".venv/bin/gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000"]

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test test-fast lock setup db demo backup restore lint typecheck migrations-check pytest bench docs clean messages screenshots
+.PHONY: run serve test test-fast lock setup db demo backup restore lint typecheck migrations-check pytest bench docs clean messages screenshots
 
 # Development installs the runtime set and the dev group (requirements-dev.lock); the
 # production image installs requirements.lock alone (Dockerfile).
@@ -74,12 +74,20 @@ restore: setup
 
 # Development mode is asked for here, never a default: settings default to DEBUG off
 # (migrations-check, docs, messages and bench run on a developer machine too).
-db demo run migrations-check docs messages bench: export DEBUG ?= true
+db demo run serve migrations-check docs messages bench: export DEBUG ?= true
 backup restore: export DEBUG ?= true
 
+# `make run`: the development server (reloads on every edit), the workers and beat.
 run: setup
 	$(WITH_SERVICES) $(DEMO_STEPS) \
 	    "$(MANAGE) collectstatic --no-input --verbosity 0" "$(BIN)/honcho start -f Procfile"
+
+# `make serve`: the web process as deployed (gunicorn, config/gunicorn.py: the command of
+# docker-compose and the Dockerfile) on 127.0.0.1:$(PORT), with the settings of the
+# environment (DEBUG=true unless set); no workers (`make run` starts those).
+serve: setup
+	$(WITH_SERVICES) $(DB_STEPS) "$(MANAGE) collectstatic --no-input --verbosity 0" \
+	    "$(BIN)/gunicorn config.wsgi:application --config python:config.gunicorn --bind 127.0.0.1:$(PORT)"
 
 lint: setup
 	$(BIN)/ruff check .

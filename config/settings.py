@@ -132,6 +132,23 @@ _THREAD_PER_REQUEST = sys.argv[1:2] == ["runserver"]
 DATABASES["default"]["CONN_MAX_AGE"] = (
     0 if _THREAD_PER_REQUEST else env.int("CONN_MAX_AGE", default=60)
 )
+# Web processes whose threads come and go (the development server) or share a process
+# (gunicorn's gthread workers: config/gunicorn.py sets DB_POOL_SIZE to their threads) take
+# connections from a bounded psycopg pool: at most DB_POOL_SIZE per process, opened once and
+# handed from request to request. Celery and the tests keep one connection per process or
+# thread (DB_POOL_SIZE 0).
+DEV_SERVER_POOL_SIZE = 4
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=DEV_SERVER_POOL_SIZE if _THREAD_PER_REQUEST else 0)
+if DB_POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_SIZE,
+        # A request waits this long for a connection when every one is busy, then fails.
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        "max_idle": 300,
+    }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Name search (parties.selectors.party_search) filters with pg_trgm's word-similarity
 # operator, which reads this threshold (default 0.6, too strict for typos across scripts);
