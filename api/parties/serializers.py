@@ -39,6 +39,12 @@ class PositionSerializer(serializers.ModelSerializer):
     personal_immunity = serializers.BooleanField(
         read_only=True, help_text="Carries personal immunity while held."
     )
+    immunity = serializers.CharField(
+        read_only=True,
+        help_text="personal (ratione personae: a head of state, head of government or foreign "
+        "minister of a State, while in office), functional (ratione materiae: another State "
+        "office, for official acts; no bar to international crimes) or none.",
+    )
 
     class Meta:
         model = Position
@@ -49,9 +55,11 @@ class PositionSerializer(serializers.ModelSerializer):
             "function",
             "started_on",
             "ended_on",
+            "state_office",
             "personal_immunity",
+            "immunity",
         ]
-        read_only_fields = ["id", "personal_immunity"]
+        read_only_fields = ["id", "personal_immunity", "immunity"]
 
 
 class PositionInputSerializer(StrictSerializer):
@@ -62,6 +70,11 @@ class PositionInputSerializer(StrictSerializer):
     function = serializers.ChoiceField(choices=Function.choices, required=False)
     started_on = serializers.DateField(required=False, allow_null=True)
     ended_on = serializers.DateField(required=False, allow_null=True)
+    state_office = serializers.BooleanField(
+        required=False,
+        help_text="An office of a State (default true); false for an armed group's or a "
+        "company's, which carries no immunity.",
+    )
 
 
 class PartySerializer(StrictModelSerializer):

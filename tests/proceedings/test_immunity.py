@@ -103,3 +103,30 @@ def test_a_viewer_is_told_neither_finding_on_a_protected_subject(
     assert (hidden.shown_immunity_risk, hidden.shown_functional_immunity_bar) == (None, None)
     shown = warrants_visible_to(lawyer).get(pk=warrant.pk)
     assert (shown.shown_immunity_risk, shown.shown_functional_immunity_bar) == (True, True)
+
+
+def test_the_api_records_and_shows_which_immunity_a_position_carries(lawyer):
+    from tests.api.conftest import client_for
+
+    r = client_for(lawyer).post(
+        "/api/v1/parties/",
+        {
+            "kind": "person",
+            "name": "Commander X",
+            "positions": [
+                {
+                    "title": "Leader of an armed group",
+                    "function": "head_of_state",
+                    "state_office": False,
+                },
+                {"title": "Governor of the Central Bank", "function": "other"},
+            ],
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    shown = sorted((p["title"], p["state_office"], p["immunity"]) for p in r.json()["positions"])
+    assert shown == [
+        ("Governor of the Central Bank", True, "functional"),
+        ("Leader of an armed group", False, "none"),
+    ]

@@ -152,8 +152,9 @@ class PositionForm(EndsAfterStart, forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["title", "organisation", "function", "started_on", "ended_on"]
+        fields = ["title", "organisation", "function", "started_on", "ended_on", "state_office"]
         labels = {
+            "state_office": _("Office of a State"),
             "title": _("Title"),
             "organisation": _("Organisation"),
             "function": _("Function"),
@@ -169,6 +170,9 @@ class PositionForm(EndsAfterStart, forms.ModelForm):
             ),
             "started_on": "",
             "ended_on": _("Empty while still held."),
+            "state_office": _(
+                "Untick for an armed group's or a company's office: it carries no immunity."
+            ),
         }
         widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
 
