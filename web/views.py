@@ -139,7 +139,7 @@ def transition(request: HttpRequest, resource: str, pk) -> HttpResponse:
         raise PermissionDenied(_("This transition is not available to you now."))
     data = request.POST if request.method == "POST" else None
     back = safe_next(request, request.GET.get("next", ""), fallback)
-    fragment = request.method == "GET" and request.htmx
+    fragment = request.method == "GET" and bool(getattr(request, "htmx", False))
     form = TransitionForm(
         data,
         move=move,
