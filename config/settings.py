@@ -150,12 +150,12 @@ if DB_POOL_SIZE > 0:
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Name search (parties.selectors.party_search) filters with pg_trgm's word-similarity
-# operator, which reads this threshold (default 0.6, too strict for typos across scripts);
-# the search then keeps its own, higher cut-off. Set per connection, whatever the database.
+# Name search (parties.selectors.party_search, MIN_RANK) filters with pg_trgm's indexed
+# word-similarity operator, which reads this threshold (default 0.6, too strict for typos
+# across scripts). Set per connection, whatever the database.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = (
-    _db_options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.3"
+    _db_options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.5"
 ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -262,3 +262,17 @@ def test_creating_a_party_with_a_close_name_warns_with_links(demo, client, staff
     ).content.decode()
     assert reverse("parties:detail", args=[witness.pk]) not in page
     assert "Witness A" not in page and "fictional" not in page
+
+
+def test_the_search_examples_in_docs_ui_md_hold(demo, client, viewer):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "ui.md").read_text()
+    section = doc.split("## Search", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^\| `([^`]+)` \| ([^|]+?) \|$", section, flags=re.M)
+    assert len(examples) >= 5
+    signed_in(client, viewer)
+    for typed, expected in examples:
+        assert names(viewer, typed)[:1] == [expected], typed
+        page = client.get(reverse("web:search"), {"q": typed}).content.decode()
+        assert 'data-section="parties"' in page and expected in page, typed
