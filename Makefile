@@ -120,6 +120,7 @@ bench: setup
 	$(BIN)/python bench/pipeline.py
 	SCALE=$(SCALE) $(BIN)/python bench/api.py
 	$(BIN)/python bench/interpol.py
+	$(BIN)/python bench/search.py
 
 docs: setup
 	$(BIN)/python manage.py workflow_docs
