@@ -134,9 +134,7 @@ def test_the_party_list_ranks_the_best_match_first(demo, client, viewer):
     assert body.index("Maher al-Assad") < body.index("Bashar al-Assad")
 
 
-def test_the_global_search_finds_cases_parties_warrants_and_notices(
-    demo, client, viewer, system
-):
+def test_the_global_search_finds_cases_parties_warrants_and_notices(demo, client, viewer, system):
     from tests import builders
     from warrants.models import Warrant
 
@@ -189,9 +187,10 @@ def test_the_party_picker_searches_as_you_type_and_keeps_the_witness_hidden(
     signed_in(client, lawyer)
     assert "Karim Haddad" in client.get(pick, {"q": "كريم حداد"}).content.decode()
     # An organisation is not offered where a person is wanted.
-    assert "Syrian Archive" not in client.get(
-        pick, {"q": "Syrian Archive", "kind": "person"}
-    ).content.decode()
+    assert (
+        "Syrian Archive"
+        not in client.get(pick, {"q": "Syrian Archive", "kind": "person"}).content.decode()
+    )
     assert "Syrian Archive" in client.get(pick, {"q": "Syrian Archive"}).content.decode()
 
 
