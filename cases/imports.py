@@ -5,11 +5,12 @@
 otherwise creates the new rows through the ordinary actions (so each has its Event and its
 audit row) in one transaction (core.bulk: linear however long the file).
 
-Imports are idempotent by a natural key: a case by its `reference`; a party by its kind,
-name and birth date. A row whose key is already in the database (or earlier in the file)
-is skipped, never updated, so running the same file twice adds nothing. Matching a party
-never reads a protected party's real identity for an actor who may not see it: such a row
-is simply not found (and would be created).
+Imports are idempotent by a natural key: a case by its `reference`; a protected party by
+its kind and pseudonym; any other party by its kind, name and birth date. A row whose key
+is already in the database (or earlier in the file) is skipped, never updated, so running
+the same file twice adds nothing. Matching an unprotected row never reads a protected
+party's real identity for an actor who may not see it: such a row is not found (and would
+be created), so the answer tells nothing about who is protected.
 """
 
 from __future__ import annotations
@@ -91,23 +92,34 @@ class Kind:
 
 
 def _party_key(fields: dict[str, Any]) -> tuple:
+    # A protected party is known by its pseudonym (everyone who imports may see that one);
+    # any other by its kind, name and birth date.
+    if fields.get("protected"):
+        return ("protected", fields.get("kind", ""), fields.get("pseudonym", "").lower())
     return (fields.get("kind", ""), fields.get("name", "").lower(), fields.get("birth_date", ""))
 
 
 def _existing_parties(keys: list[tuple], actor: Actor) -> set[tuple]:
-    names = {name for _, name, _ in keys}
+    found: set[tuple] = set()
+    pseudonyms = {key[2] for key in keys if key[0] == "protected"}
+    names = {key[1] for key in keys if key[0] != "protected"}
+    protected = (
+        Party.objects.filter(protected=True)
+        .annotate(lower_pseudonym=models.functions.Lower("pseudonym"))
+        .filter(lower_pseudonym__in=pseudonyms)
+        .values_list("kind", "lower_pseudonym")
+    )
+    found.update(("protected", kind, pseudonym) for kind, pseudonym in protected)
     parties = Party.objects.all()
     if not actor.has_perm("parties.view_protected_identity"):
+        # Never matched by its real name for who may not see it: the answer would tell.
         parties = parties.filter(protected=False)
-    found = set()
-    # Case-insensitive match on the names of the file only (an index-friendly IN on lower()).
     rows = (
         parties.annotate(lower_name=models.functions.Lower("name"))
         .filter(lower_name__in=names)
         .values_list("kind", "lower_name", "birth_date")
     )
-    for kind, name, birth in rows.iterator(chunk_size=2000):
-        found.add((kind, name, birth))
+    found.update(rows.iterator(chunk_size=2000))
     return found
 
 
@@ -287,7 +299,7 @@ def _check_row(kind: Kind, header: list[str], line: int, cells: list[str]) -> _C
 
 
 def _key_columns(kind: Kind) -> tuple[str, ...]:
-    return ("kind", "name", "birth_date") if kind.name == "parties" else ("reference",)
+    return ("kind", "name or pseudonym", "birth_date") if kind.name == "parties" else ("reference",)
 
 
 def run(

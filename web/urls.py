@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import follow_views, search, settings_views, sources, views
+from . import follow_views, import_views, search, settings_views, sources, views
 
 app_name = "web"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         name="redeliver",
     ),
     path("follow/<str:kind>/<uuid:pk>/", follow_views.follow, name="follow"),
+    path("imports/", import_views.csv_import, name="csv_import"),
     path("search/", search.search_page, name="search"),
     path("pick/<str:kind>/", search.pick, name="pick"),
     path("sources/", sources.source_list, name="sources"),

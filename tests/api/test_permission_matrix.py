@@ -377,6 +377,7 @@ MATRIX: dict[str, Row] = {
         pk="warrant",
     ),
     "i18n/setlang/": row("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
+    "imports/": row("302 403 200 200 200 302 302", "302 403 400 400 400 302 302"),
     "notices/": row(WEB_READ, WEB_READ),
     "notices/<uuid:pk>/": row(WEB_READ, WEB_READ, pk="notice"),
     "notices/<uuid:pk>/edit/": row(
