@@ -441,7 +441,14 @@ def data() -> dict[str, Any]:
     if os.environ.get("BENCH_REUSE") == "1" and info_file.exists():
         info = json.loads(info_file.read_text())
         if info["scale"] == SCALE and info["app_root"] == str(APP_ROOT):
-            print(f"Reusing {name} ({SCALE}, generated from {APP_ROOT})")
+            # Migrations that landed since the generation (indexes) apply first.
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
+                check=True,
+                env=generate.app_env(APP_ROOT),
+                cwd=APP_ROOT,
+            )
+            print(f"Reusing {name} ({SCALE}, generated from {APP_ROOT}), migrated")
             return info
     os.environ["BENCH_APP_ROOT"] = str(APP_ROOT)
     os.environ["SCALE"] = SCALE
