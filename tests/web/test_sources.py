@@ -208,3 +208,11 @@ def test_a_cited_source_the_reader_may_not_see_is_left_out_of_the_timeline(
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Secret memo" not in page
     assert reverse("web:source", args=[secret.pk]) not in page
+
+
+def test_the_attach_page_of_a_protected_witness_shows_its_pseudonym_only(client, staff, witness):
+    signed_in(client, staff)
+    page = client.get(attach_url("party", witness))
+    assert page.status_code == 200
+    assert "Witness W-1" in page.content.decode()
+    assert SECRET not in page.content.decode()
