@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ TIMELINE_FIELDS = ["seq", "effective_date", "resource", "type", "subject_id", "n
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HttpRequest) -> HttpResponseBase:
     cases = selectors.cases_visible_to(request.user)
     codes = sorted({str(c) for c in cases.values_list("jurisdiction", flat=True)})
     form = CaseFilterForm(

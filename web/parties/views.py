@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -44,7 +45,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def party_list(request: HttpRequest) -> HttpResponse:
+def party_list(request: HttpRequest) -> HttpResponseBase:
     form = PartySearchForm(request.GET or None)
     parties = parties_visible_to(request.user).order_by("shown_name", "pk")
     if form.is_valid():
