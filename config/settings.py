@@ -242,6 +242,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],  # the API docs' icons are data: URIs
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Our pages frame our own PDF previews only (web/sources.py); no plugins (object-src).
+        "frame-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
