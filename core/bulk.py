@@ -3,9 +3,11 @@
 Django creates every foreign key `DEFERRABLE INITIALLY DEFERRED`, so PostgreSQL queues one
 check per inserted row until the transaction commits. Our records also carry triggers
 (pgtrigger's functions run an exception block, a subtransaction, per row), and the deferred
-queue combined with them makes each row slower than the last: 95 µs per party at first,
-442 µs once one transaction holds a few tens of thousands (docs/benchmarks.md). Checking the
-keys as each row goes in keeps the cost flat (~65 µs).
+queue combined with them makes each row slower than the last (issue 12 measured 95 µs per
+party at first, 442 µs once one transaction held a few tens of thousands, and ~65 µs flat
+with the keys checked as each row goes in). Measured again here (docs/benchmarks.md, issue
+12) both modes still slowed as one transaction grew, so for many thousands of rows also
+commit in batches of a few hundred, each batch its own `bulk_load()`.
 
     from core.bulk import bulk_load
 
