@@ -70,9 +70,7 @@ def test_staff_record_an_appeal_against_a_warrant_which_then_shows_it(
     assert [e["type"] for e in history] == ["proceeding.created", "proceeding.decided"]
 
 
-def test_a_move_not_allowed_now_is_409_another_kinds_400_and_neither_stores(
-    as_staff, system, case
-):
+def test_a_move_not_allowed_now_is_409_another_kinds_400_and_neither_stores(as_staff, system, case):
     hearing = proceeding_create(
         actor=system, case=case, kind="hearing", court="Cour d'appel", date="2024-05-15"
     )
