@@ -24,7 +24,8 @@ The API's throttles stay on, at rates no client of the run reaches (API_THROTTLE
 figures would otherwise be the throttle's 20 requests/s per key).
 
 Environment: SCALE, BENCH_SECONDS (per row: 8 small, 15 full), BENCH_CLIENTS (8),
-BENCH_FEED_SECONDS (the feed reader's time limit: 120), BENCH_BULK_ROWS (5000 small,
+BENCH_FEED_SECONDS (the feed reader's time limit: 120), BENCH_COLLECTSTATIC=0 (static
+files already collected), BENCH_BULK_ROWS (5000 small,
 20000 full), BENCH_APP_ROOT (the checkout to serve; default this one: a worktree of an
 older commit measures "before" with these scripts), BENCH_REUSE=1 (keep the database
 of the last generation when it is of this scale and checkout), BENCH_LABEL.
@@ -518,12 +519,13 @@ def main() -> None:
             "DEBUG": "false",
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-            check=True,
-            env=env,
-            cwd=APP_ROOT,
-        )
+        if os.environ.get("BENCH_COLLECTSTATIC") != "0":  # minutes on a busy machine
+            subprocess.run(
+                [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+                check=True,
+                env=env,
+                cwd=APP_ROOT,
+            )
         app_port, floor_port = free_port(), free_port()
         gunicorn = str(ROOT / ".venv/bin/gunicorn")
         app_args = gunicorn_args(web_command, app_port)
