@@ -193,7 +193,8 @@ class Client:
         self.connection: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: bytes | None = None, **headers: str):
-        for attempt in (1, 2):
+        # A worker that restarts (gunicorn's max_requests) resets its kept-alive connections.
+        for attempt in (1, 2, 3):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             try:
@@ -208,7 +209,7 @@ class Client:
                 if self.connection is not None:
                     self.connection.close()
                 self.connection = None
-                if attempt == 2:
+                if attempt == 3:
                     raise
         raise AssertionError
 
