@@ -65,12 +65,13 @@ class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
-def search_as_you_type(field: forms.ModelChoiceField, kind: str, **options: Any) -> None:
+def search_as_you_type(field: forms.Field, kind: str, **options: Any) -> None:
     """Give `field` a search-as-you-type widget asking the `kind` picker."""
     widget_class = (
         SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
     )
     widget = widget_class(kind, **options)
+    assert isinstance(field, forms.ModelChoiceField)
     widget.choices = field.choices  # type: ignore[assignment]  # the model iterator
     widget.is_required = field.required
     field.widget = widget

@@ -29,7 +29,7 @@ def alert_of(event: Event):
 
 
 def last_event(record) -> Event:
-    return Event.objects.filter(subject_id=record.pk).order_by("-seq").first()
+    return Event.objects.filter(subject_id=record.pk).latest("seq")
 
 
 def test_an_appeal_lodged_and_decided_raise_high_alerts(system, case, immune_warrant):

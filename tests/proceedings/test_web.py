@@ -49,7 +49,7 @@ def feed(client: Client, token: str):
     return client.get(reverse("warrants:calendar_ics", args=[token]))
 
 
-def parsed(response) -> dict[str, icalendar.Event]:
+def parsed(response) -> dict[str, icalendar.cal.Component]:
     assert response["Content-Type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(response.content)
     return {str(e["UID"]): e for e in cal.walk("VEVENT")}

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -108,16 +110,15 @@ class WarrantForm(RecordForm):
             search_as_you_type(self.fields["subject"], "parties", params={"kind": "person"})
             charges = charges_visible_to(user)
             offer(self.fields["charges"], charges.filter(case=case) if case else charges, user)
-            search_as_you_type(
-                self.fields["charges"],
-                "charges",
-                **({"params": {"case": case.pk}} if case else {"include": ("case",)}),
+            of_case: dict[str, Any] = (
+                {"params": {"case": case.pk}} if case else {"include": ("case",)}
             )
+            search_as_you_type(self.fields["charges"], "charges", **of_case)
         others = warrants_visible_to(user).exclude(pk=self.instance.pk)
         if self.existing:
             # Only a warrant of the same subject, in the same case, may be superseded.
             others = others.filter(case=self.instance.case_id, subject=self.instance.subject_id)
-            where: dict = {
+            where: dict[str, Any] = {
                 "params": {
                     "case": self.instance.case_id,
                     "subject": self.instance.subject_id,
