@@ -149,7 +149,6 @@ if DB_POOL_SIZE > 0:
         "max_idle": 300,
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Name search (parties.selectors.party_search, MIN_RANK) filters with pg_trgm's indexed
 # word-similarity operator, which reads this threshold (default 0.6, too strict for typos
 # across scripts). Set per connection, whatever the database.
@@ -421,11 +420,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CHECKS_SECONDS,
         "options": {"expires": max(CHECKS_SECONDS, 1)},
     },
-    "reminders": {
-        "task": "alerts.tasks.send_reminders",
-        "schedule": REMINDERS_SECONDS,
-        "options": {"expires": max(REMINDERS_SECONDS, 1)},
-    },
     "interpol-sync": {
         "task": "alerts.tasks.sync_interpol",
         "schedule": INTERPOL_SYNC_INTERVAL,
@@ -435,6 +429,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.extract_pending_sources",
         "schedule": SOURCES_SWEEP_SECONDS,
         "options": {"expires": max(SOURCES_SWEEP_SECONDS, 1)},
+    },
+    "reminders": {
+        "task": "alerts.tasks.send_reminders",
+        "schedule": REMINDERS_SECONDS,
+        "options": {"expires": max(REMINDERS_SECONDS, 1)},
     },
     "daily-digest": {
         "task": "alerts.tasks.send_digests",
