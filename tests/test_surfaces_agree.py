@@ -6,6 +6,7 @@ issued cannot be published), and for every role, the three surfaces must agree.
 """
 
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -32,11 +33,8 @@ API_PATHS = {
 ROLES = ["viewer", "staff", "lawyer", "admin"]
 
 # A transition form on a page: <details data-transition="name"> then its form's action URL.
-WEB_OFFER = re.compile(
-    r'data-transition="(?P<name>\w+)"[^>]*>\s*<summary>.*?</summary>\s*'
-    r'<form method="post" action="(?P<action>[^"]+)"',
-    re.S,
-)
+# A transition's button (web/_transitions.html): its form is loaded from hx-get when opened.
+WEB_OFFER = re.compile(r'data-transition="(?P<name>\w+)" hx-get="(?P<url>(?P<action>[^"?]+)[^"]*)"')
 # Alerts' one-click moves (acknowledge) are plain forms to alerts:move.
 ALERT_MOVE = re.compile(r'<form method="post" action="/alerts/(?P<pk>[0-9a-f-]+)/(?P<name>\w+)/"')
 ADMIN_OFFER = re.compile(r'href="[^"]*/(?P<pk>[0-9a-f-]{36})/transition/(?P<name>\w+)/"')
@@ -100,7 +98,16 @@ def web_offer(client: Client, record) -> set[str]:
     if kind == "alert":
         return {m["name"] for m in ALERT_MOVE.finditer(html) if m["pk"] == str(record.pk)}
     action = reverse("web:transition", args=[kind, record.pk])
-    return {m["name"] for m in WEB_OFFER.finditer(html) if m["action"] == action}
+    offered = set()
+    for m in WEB_OFFER.finditer(html):
+        if m["action"] != action:
+            continue
+        # The button's form is really there: a form posting that transition.
+        form = client.get(unescape(m["url"]))
+        assert form.status_code == 200, m["url"]
+        assert f'<form method="post" action="{action}"' in form.content.decode(), m["url"]
+        offered.add(m["name"])
+    return offered
 
 
 def admin_offer(client: Client, record) -> set[str]:
