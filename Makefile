@@ -21,12 +21,16 @@ $(VENV)/.installed: requirements-dev.lock
 # Re-pin both locks from pyproject.toml (keeps current pins where they still fit;
 # `make lock UPGRADE=1` takes the newest). The runtime lock is resolved inside the
 # dev lock, so both pin the same version of every shared package.
+# followthemoney asks for sqlalchemy[mypy], so mypy (and what only it needs) would ship:
+# the runtime lock leaves them out and the image installs it with --no-deps (Dockerfile).
+NOT_SHIPPED := mypy mypy-extensions librt pathspec
 lock: setup
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --group dev --python-version 3.11 --quiet \
 	    --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements-dev.lock
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet \
-	    --custom-compile-command "make lock" -c requirements-dev.lock -o requirements.lock
+	    --custom-compile-command "make lock" -c requirements-dev.lock -o requirements.lock \
+	    $(foreach p,$(NOT_SHIPPED),--no-emit-package $(p))
 
 setup: $(VENV)/.installed
 

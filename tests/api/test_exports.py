@@ -72,7 +72,13 @@ def test_a_bad_filter_in_csv_is_a_problem_and_csv_is_for_lists_only(world, as_vi
     assert response["Content-Type"] == "application/problem+json"
     assert "status" in json.loads(response.content)["errors"]
     detail = as_viewer.get(f"/api/v1/cases/{world.case.pk}/", {"format": "csv"})
-    assert detail.status_code == 404
+    assert detail.status_code == 400
+    assert json.loads(detail.content)["errors"]["format"] == [
+        "Unknown format 'csv'; offered: json."
+    ]
+    unknown = as_viewer.get("/api/v1/cases/", {"format": "xlsx"})
+    assert unknown.status_code == 400
+    assert "offered: csv, json" in json.loads(unknown.content)["errors"]["format"][0]
     accepted = as_viewer.get("/api/v1/cases/", HTTP_ACCEPT="text/csv")
     assert [r["reference"] for r in csv_rows(accepted)] == [world.case.reference]
 

@@ -11,7 +11,7 @@ from core.events import Actor
 from parties.models import Party, Position
 from tests import builders
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_missing_foreign_key_fails_at_its_own_insert_inside_a_bulk_load():

@@ -132,7 +132,7 @@ def test_the_image_uses_the_projects_python_and_lock(dockerfile):
     image = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.M)
     assert image is not None and f">={image.group(1)}" in requires
     assert "WORKDIR /app" in dockerfile and "python -m venv /app/.venv" in dockerfile
-    assert "pip install --requirement requirements.lock" in dockerfile
+    assert "pip install --no-deps --requirement requirements.lock" in dockerfile
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "the app must not run as root"
 
 
