@@ -36,6 +36,10 @@ from .viewsets import RecordViewSet
 MULTIPART_OVERHEAD = 64 * 1024
 
 
+# The kinds of record a source may be attached to (one enum in the schema).
+ATTACHABLE_KINDS = sorted(ATTACHABLE)
+
+
 class UploadParser(parsers.MultiPartParser):
     """Multipart bodies, refused (413) before reading when larger than the upload limit."""
 
@@ -132,7 +136,7 @@ class SourceCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=64, help_text="SHA-256 of an archived copy."
     )
     attach_resource = serializers.ChoiceField(
-        choices=sorted(ATTACHABLE), required=False, help_text="Attach to a record of this kind..."
+        choices=ATTACHABLE_KINDS, required=False, help_text="Attach to a record of this kind..."
     )
     attach_id = serializers.UUIDField(required=False, help_text="... with this id.")
 
@@ -152,7 +156,7 @@ class SourceCreateSerializer(serializers.Serializer):
 
 class AttachSerializer(StrictSerializer):
     resource = serializers.ChoiceField(
-        choices=sorted(ATTACHABLE), help_text="Kind of record, e.g. warrant."
+        choices=ATTACHABLE_KINDS, help_text="Kind of record, e.g. warrant."
     )
     id = serializers.UUIDField(help_text="The record's id.")
 
