@@ -43,13 +43,22 @@ WORKER_SETTINGS = {
 WEBHOOKS_WORKER = {"queues": "webhooks", "pool": "threads", "concurrency": 4, "beat": False}
 
 
+# The migrations that write alert rules (rules are data), in migration order.
+RULE_SEEDS = (
+    "alerts.migrations.0004_default_rules",
+    "alerts.migrations.0009_protection_rules",
+    "alerts.migrations.0014_interpol_watch",
+    "warrants.migrations.0007_proceeding_alert_rules",
+)
+
+
 @pytest.fixture
 def pipeline_db(transactional_db) -> None:
     """Committed-data tests start from a flushed database: put back roles and default rules."""
     sync_roles(apps)
     if not AlertRule.objects.exists():
-        seed = importlib.import_module("alerts.migrations.0004_default_rules")
-        seed.seed(apps, None)
+        for migration in RULE_SEEDS:
+            importlib.import_module(migration).seed(apps, None)
 
 
 @pytest.fixture
