@@ -201,3 +201,40 @@ def test_a_viewer_may_not_open_the_forms(viewer, hearing):
     assert client.get(reverse("warrants:proceeding_new")).status_code == 403
     assert client.get(reverse("warrants:proceeding_edit", args=[hearing.pk])).status_code == 403
     assert client.get(reverse("warrants:deadline_new")).status_code == 403
+
+
+def test_the_deadline_page_hides_a_protected_subject(system, viewer, case, immune_warrant):
+    notice = builders.red_notice(system, immune_warrant)
+    deadline = deadline_create(
+        actor=system,
+        case=case,
+        kind="filing",
+        title="Observations",
+        due_on="2025-06-20",
+        warrant=immune_warrant,
+        notice=notice,
+    )
+    page = signed_in(viewer).get(reverse("warrants:deadline", args=[deadline.pk])).content.decode()
+    assert "Witness H" in page
+    for secret in SECRETS:
+        assert secret not in page
+
+
+def test_the_forms_pickers_name_a_protected_subject_by_pseudonym(
+    system, staff, case, immune_warrant, hearing
+):
+    """Staff record proceedings but may not see protected identities: the warrant and
+    notice pickers of the proceeding and deadline forms show the pseudonym only."""
+    builders.red_notice(system, immune_warrant)
+    client = signed_in(staff)
+    for url in (
+        reverse("warrants:proceeding_new") + f"?case={case.pk}",
+        reverse("warrants:proceeding_new"),
+        reverse("warrants:proceeding_edit", args=[hearing.pk]),
+        reverse("warrants:deadline_new") + f"?case={case.pk}",
+        reverse("warrants:deadline_new"),
+    ):
+        page = client.get(url).content.decode()
+        assert "Witness H" in page, url
+        for secret in SECRETS:
+            assert secret not in page, url
