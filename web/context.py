@@ -6,6 +6,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from alerts.selectors import alerts_visible_to
 from parties.selectors import can_see_protected
@@ -26,7 +27,7 @@ def open_alert_count(user) -> int:
     key = f"alert-badge:{user.pk}:{int(can_see_protected(user))}"
     try:
         cached = cache.get(key)
-    except Exception as exc:  # the cache is an optimisation: never a broken page
+    except (RedisError, OSError) as exc:  # the cache is an optimisation: never a broken page
         log.warning("Alert badge cache unavailable: %s", exc)
         cached = None
     if cached is not None:
@@ -34,7 +35,7 @@ def open_alert_count(user) -> int:
     count = alerts_visible_to(user).filter(status="open").order_by().count()
     try:
         cache.set(key, count, BADGE_SECONDS)
-    except Exception as exc:
+    except (RedisError, OSError) as exc:
         log.warning("Alert badge cache unavailable: %s", exc)
     return count
 
@@ -43,7 +44,7 @@ def forget_open_alert_count(user) -> None:
     """After `user` moved an alert: their next page counts again."""
     try:
         cache.delete_many([f"alert-badge:{user.pk}:{flag}" for flag in (0, 1)])
-    except Exception as exc:
+    except (RedisError, OSError) as exc:
         log.warning("Alert badge cache unavailable: %s", exc)
 
 
