@@ -325,13 +325,6 @@ def file_sha256(stream: IO[bytes]) -> str:
 # Writers ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Created:
-    source: Source
-    duplicates: list[Source]
-    """Earlier sources with the same file (SHA-256), as the creator may see them."""
-
-
 def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
     allowed = {"title", "publisher", "published_on", "language", "confidential", "archived_sha256"}
     unknown = sorted(set(fields) - allowed)
