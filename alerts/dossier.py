@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-
 from core.sources import Source, SourceLink
 from warrants.chronology import Chronology, case_chronology, label
 
@@ -36,12 +34,9 @@ def case_dossier(user, case_id) -> Chronology:
         s.pk: s for s in visible.filter(pk__in=wanted).order_by("published_on", "title")
     }
     backs: dict[Any, list[str]] = {pk: [] for pk in sources}
-    types = {
-        ct.pk: ct for ct in ContentType.objects.filter(pk__in={x.content_type_id for x in links})
-    }
     for link in links:
         record = records.get(link.object_id)
-        model = types[link.content_type_id].model_class()
+        model = link.content_type.model_class()
         if record is None or not isinstance(record, model or ()):  # type: ignore[arg-type]
             continue
         if link.source_id in backs:

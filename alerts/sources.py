@@ -84,8 +84,9 @@ def sources_visible_to(user) -> QuerySet[Source]:
         sources = sources.filter(Q(confidential=False) | Q(created_by=user))
     if not can_see_protected(user):
         linked, cited = Q(), Q()
-        types = ContentType.objects.get_for_models(*(m for m, _, _ in _naming_protected()))
-        for model, resource, records in _naming_protected():
+        naming = _naming_protected()
+        types = ContentType.objects.get_for_models(*(model for model, _, _ in naming))
+        for model, resource, records in naming:
             ids = records.values("pk")
             linked |= Q(content_type=types[model], object_id__in=ids)
             cited |= Q(resource=resource, subject_id__in=ids)
