@@ -253,10 +253,10 @@ class SourceViewSet(RecordViewSet):
         )
         if record is not None:
             sources.source_attach(actor=actor, source=source, record=record)
-        visible = sources_visible_to(request.user)
+        visible = self.get_queryset()
         duplicates = sources.duplicates_of(source, visible)
         body = {
-            "source": self.render(self.get_queryset().get(pk=source.pk)).data,
+            "source": self.render(visible.get(pk=source.pk)).data,
             "duplicates": [str(s.pk) for s in duplicates],
         }
         location = request.build_absolute_uri(f"{request.path}{source.pk}/")
