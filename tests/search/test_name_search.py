@@ -194,6 +194,31 @@ def test_the_party_picker_searches_as_you_type_and_keeps_the_witness_hidden(
     assert "Syrian Archive" in client.get(pick, {"q": "Syrian Archive"}).content.decode()
 
 
+def test_the_charge_picker_finds_a_protected_accused_by_pseudonym_only(
+    demo, client, viewer, lawyer, system
+):
+    from cases.models import Case
+    from tests import builders
+
+    witness = Party.objects.get(protected=True)
+    case = Case.objects.get()
+    charge = builders.charge(
+        system, case, builders.accused(system, case, witness), label="Torture at Branch 251"
+    )
+    pick = reverse("web:pick", args=["charges"])
+    signed_in(client, viewer)
+    for q in WITNESS_REAL:
+        answer = client.get(pick, {"q": q, "case": case.pk})
+        assert str(charge.pk) not in offered(answer), q
+    for q in ("Witness A", "Branch 251"):
+        answer = client.get(pick, {"q": q, "case": case.pk}).content.decode()
+        assert f'value="{charge.pk}"' in answer and "Witness A" in answer, q
+        assert "Karim" not in answer and "كريم" not in answer and "Haddad" not in answer, q
+    signed_in(client, lawyer)
+    answer = client.get(pick, {"q": "Karim Haddad", "case": case.pk}).content.decode()
+    assert f'value="{charge.pk}"' in answer and "Karim Haddad" in answer
+
+
 def test_the_warrant_form_lists_no_one_until_one_types(demo, client, staff):
     page = signed_in(client, staff).get(reverse("warrants:warrant_new")).content.decode()
     assert reverse("web:pick", args=["parties"]) in page
