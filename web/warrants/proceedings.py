@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from cases.models import Case, Charge
 from cases.selectors import cases_visible_to, charges_visible_to
 from core.events import Actor
-from core.selectors import events_visible_to
 from warrants.actions import (
     deadline_create,
     deadline_update,
@@ -36,6 +35,7 @@ from web.forms import DATE_INPUT, RecordForm, offer
 from web.views import transition_forms
 
 from .forms import RecordChoiceField, RecordMultipleChoiceField
+from .views import record_events
 
 
 class ProceedingForm(RecordForm):
@@ -180,10 +180,6 @@ def _back_to(case: Case | None, fallback: tuple[str, str]) -> tuple[str, str]:
     return (reverse("cases:detail", args=[case.pk]), case.reference) if case else fallback
 
 
-def _events(user, record):
-    return events_visible_to(user).filter(resource=record.RESOURCE, subject_id=record.pk)
-
-
 @login_required
 def proceeding_detail(request: HttpRequest, pk) -> HttpResponse:
     user = request.user
@@ -202,7 +198,7 @@ def proceeding_detail(request: HttpRequest, pk) -> HttpResponse:
             ],
             "steps": proceedings_visible_to(user).filter(appeal=proceeding),
             "deadlines": deadlines_visible_to(user).filter(proceeding=proceeding),
-            "events": _events(user, proceeding).order_by("-seq"),
+            "events": record_events(user, proceeding).order_by("-seq"),
         },
     )
 
@@ -219,7 +215,7 @@ def deadline_detail(request: HttpRequest, pk) -> HttpResponse:
             "warrant_label": records.label(deadline.warrant, user) if deadline.warrant else "",
             "notice_label": records.label(deadline.notice, user) if deadline.notice else "",
             "forms": transition_forms(deadline, user, request.get_full_path()),
-            "events": _events(user, deadline).order_by("-seq"),
+            "events": record_events(user, deadline).order_by("-seq"),
         },
     )
 

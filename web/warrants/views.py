@@ -63,7 +63,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _events(user, record):
+def record_events(user, record):
+    """The events of one record `user` may read (its page's history)."""
     return events_visible_to(user).filter(resource=record.RESOURCE, subject_id=record.pk)
 
 
@@ -81,7 +82,7 @@ def warrant_detail(request: HttpRequest, pk) -> HttpResponse:
             "forms": transition_forms(warrant, user, here),
             "notices": [(n, transition_forms(n, user, here)) for n in notices],
             "superseded_by": warrants_visible_to(user).filter(supersedes=warrant),
-            "events": _events(user, warrant).order_by("-seq"),
+            "events": record_events(user, warrant).order_by("-seq"),
         },
     )
 
@@ -96,7 +97,7 @@ def notice_detail(request: HttpRequest, pk) -> HttpResponse:
         {
             "notice": notice,
             "forms": transition_forms(notice, user, request.get_full_path()),
-            "events": _events(user, notice).order_by("-seq"),
+            "events": record_events(user, notice).order_by("-seq"),
         },
     )
 
