@@ -149,12 +149,16 @@ if DB_POOL_SIZE > 0:
         "max_idle": 300,
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Name search (parties.selectors.party_search, MIN_RANK) filters with pg_trgm's indexed
-# word-similarity operator, which reads this threshold (default 0.6, too strict for typos
-# across scripts). Set per connection, whatever the database.
+# Name search (parties.selectors.party_search) filters with pg_trgm's indexed operators,
+# which read these thresholds, set per connection whatever the database: a search key
+# matches from a word similarity of 0.5 ("Bashar al Asad" scores 1 against the stored
+# Bashar al-Assad, one typo 0.6 to 0.8, an unrelated name under 0.4; pg_trgm's default,
+# 0.6, is too strict for typos); a skeleton, shorter and so more often alike by chance,
+# from a strict word similarity of 0.7.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = (
-    _db_options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.5"
+    _db_options.get("options", "")
+    + " -c pg_trgm.word_similarity_threshold=0.5 -c pg_trgm.strict_word_similarity_threshold=0.7"
 ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,7 +13,7 @@ from core.dates import validate_not_future
 from core.models import Record, audited, record_triggers
 from core.review import Reviewable
 
-from .names import search_key, skeleton
+from .names import search_key, skeleton, unvowelled
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -39,17 +39,6 @@ def validate_countries(codes: list[str]) -> None:
         )
 
 
-def search_text(names: list[str]) -> str:
-    """The stored search text of some names: each name's search key and skeleton,
-    separated by " | " (no trigram spans a separator)."""
-    parts: list[str] = []
-    for name in names:
-        for form in (search_key(name), skeleton(name)):
-            if form and form not in parts:
-                parts.append(form)
-    return " | ".join(parts)
-
-
 class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANIZATION = "organization", _("Organization")
@@ -70,10 +59,8 @@ class Party(Reviewable, Record):
     # The identity only those who may see protected identities get (domain.md §1): every
     # redaction, refusal and form reads this list. Positions are hidden with it.
     IDENTITY_FIELDS = ("name", "name_original", "aliases", "birth_date")
-    # What the search columns are computed from (save() keeps them current).
+    # What the party's NameForm rows are computed from (save() keeps them current).
     SEARCHED_FIELDS = ("name", "name_original", "aliases", "pseudonym", "protected")
-    # Derived from the identity: never shown in a record's history.
-    HISTORY_OMITS = ("search_names", "search_shown")
     redacted = False  # True on in-memory copies shown through parties.selectors.redact()
 
     kind = models.CharField(
@@ -114,18 +101,6 @@ class Party(Reviewable, Record):
         blank=True,
         help_text="Persons only: at_large, detained, deceased or unknown.",
     )
-    search_names = models.TextField(
-        default="",
-        editable=False,
-        help_text="Internal: every name (name, aliases, original script, pseudonym) as "
-        "parties.names search keys and skeletons, for readers who may see protected identities.",
-    )
-    search_shown = models.TextField(
-        default="",
-        editable=False,
-        help_text="Internal: the names every reader may match: search_names, or a protected "
-        "party's pseudonym only.",
-    )
 
     class Meta:
         verbose_name_plural = "parties"
@@ -153,29 +128,21 @@ class Party(Reviewable, Record):
             ),
         ]
         triggers = record_triggers()
-        indexes = [
-            GinIndex(OpClass(F("search_names"), "gin_trgm_ops"), name="party_search_names_trgm"),
-            GinIndex(OpClass(F("search_shown"), "gin_trgm_ops"), name="party_search_shown_trgm"),
-        ]
 
     def __str__(self) -> str:
         # Wherever a party is shown by name in passing, a protected one stays protected.
         return self.pseudonym if self.protected else self.name
 
-    def refresh_search(self) -> None:
-        """Recompute the search columns from the names (parties.names)."""
-        names = [self.name, self.name_original, *self.aliases]
-        self.search_names = search_text([*names, self.pseudonym])
-        self.search_shown = search_text([self.pseudonym]) if self.protected else search_text(names)
-
     def save(self, *args, **kwargs):
         # Every writer (actions, admin, seed, bulk loads through party_create) passes
-        # here, so the search columns cannot fall behind the names.
-        self.refresh_search()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
-            kwargs["update_fields"] = {*update_fields, "search_names", "search_shown"}
+        # here, so the name search cannot fall behind the names.
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            if not adding:
+                self.name_forms.all().delete()
+            NameForm.objects.bulk_create(NameForm(party=self, **form) for form in name_forms(self))
 
     def case_id_for_event(self):
         return None
@@ -301,3 +268,62 @@ class Position(Record):
         return (self.started_on is None or self.started_on <= day) and (
             self.ended_on is None or day <= self.ended_on
         )
+
+
+def name_forms(party: Party) -> list[dict]:
+    """The NameForm rows of `party`: the search key and the skeleton (parties.names) of
+    each of its names, aliases, original script and pseudonym; the real ones `shown` to
+    every reader only while the party is not protected."""
+    names = [
+        (name, not party.protected) for name in (party.name, party.name_original, *party.aliases)
+    ]
+    forms: dict[tuple[str, bool, bool], bool] = {}
+    for name, shown in [*names, (party.pseudonym, True)]:
+        written_unvowelled = unvowelled(name)
+        for form, is_skeleton in ((search_key(name), False), (skeleton(name), True)):
+            if form:
+                key = (form, is_skeleton, written_unvowelled)
+                forms[key] = forms.get(key, False) or shown
+    return [
+        {"form": form, "skeleton": is_skeleton, "unvowelled": unv, "shown": shown}
+        for (form, is_skeleton, unv), shown in forms.items()
+    ]
+
+
+class NameForm(models.Model):
+    """One searchable form of a party's name: what parties.selectors.party_search compares,
+    through a trigram index, with what is typed. Derived from the party (its save() rewrites
+    them), so neither audited nor versioned."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="name_forms")
+    form = models.TextField(help_text="A search key or a skeleton (parties.names).")
+    skeleton = models.BooleanField(help_text="The name's consonants only, not its search key.")
+    unvowelled = models.BooleanField(
+        help_text="From a name written in a script without short vowels (Arabic, Hebrew)."
+    )
+    shown = models.BooleanField(
+        help_text="Matched for every reader: false for a protected party's real names."
+    )
+
+    class Meta:
+        indexes = [
+            # One per kind of comparison party_search makes, each reading only its rows.
+            GinIndex(
+                OpClass(F("form"), "gin_trgm_ops"),
+                condition=models.Q(skeleton=False),
+                name="name_form_key_trgm",
+            ),
+            GinIndex(
+                OpClass(F("form"), "gin_trgm_ops"),
+                condition=models.Q(skeleton=True),
+                name="name_form_skeleton_trgm",
+            ),
+            GinIndex(
+                OpClass(F("form"), "gin_trgm_ops"),
+                condition=models.Q(skeleton=True, unvowelled=True),
+                name="name_form_unvowelled_trgm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.form

@@ -46,6 +46,9 @@ _ARABIC_FOLD = str.maketrans(
 # Tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and Quranic marks.
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
+# Scripts that write consonants and long vowels only: Hebrew, Arabic (with its supplements),
+# Syriac, Thaana.
+_UNVOWELLED_LETTERS = re.compile("[\u0590-\u07bf\u0860-\u08ff]")
 # The definite article written attached: الأسد -> أسد (after folding, اسد).
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])ال(?=[\u0600-\u06ff]{2,})")
 
@@ -152,6 +155,12 @@ def trigram_similarity(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
+
+
+def unvowelled(text: str) -> bool:
+    """Whether `text` is written in a script without short vowels (Arabic, Hebrew), whose
+    names compare with others by their skeletons."""
+    return bool(_UNVOWELLED_LETTERS.search(text))
 
 
 def is_latin(text: str) -> bool:

@@ -2,19 +2,15 @@
 
 from typing import Any
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, F, Field, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Greatest
+from django.contrib.postgres.search import (
+    TrigramSimilarity,
+    TrigramStrictWordSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db.models import Case, F, Field, Max, Prefetch, Q, QuerySet, When
 
 from .models import Party, Position
-from .names import SKELETON_WEIGHT, search_key, skeleton
-
-# Below this word similarity a name is not a match: "Bashar al Asad" scores 1 against the
-# stored Bashar al-Assad, one typo about 0.6-0.8, an unrelated name under 0.4. The cut is
-# pg_trgm.word_similarity_threshold, set to this per connection (config/settings.py), so
-# that the indexed operator alone filters (each word_similarity costs: computed once more,
-# for the rank of the rows kept, and never for the rows the index leaves out).
-MIN_RANK = 0.5
+from .names import SKELETON_WEIGHT, search_key, skeleton, unvowelled
 
 
 def can_see_protected(user) -> bool:
@@ -32,8 +28,6 @@ def redact(party: Party, user) -> Party:
             setattr(party, field, value)
         # Positions would identify the person: hide them from the prefetch cache too.
         party._prefetched_objects_cache = {"positions": Position.objects.none()}  # type: ignore[attr-defined]
-        # The search column holds the real names too: only what every reader may match.
-        party.search_names = party.search_shown
         party.redacted = True
     return party
 
@@ -74,15 +68,19 @@ def party_search(user, q: str, *, within: QuerySet[Party] | None = None) -> Quer
     """Parties whose names match `q` under any spelling or script, best match first.
 
     The one name search (API `q`, web lists, pickers, global search, duplicate warning):
-    `q` is reduced by parties.names to a search key (and a skeleton, for Arabic and other
-    unvowelled scripts) and compared by pg_trgm word similarity with the stored search
-    column, through its GIN index; each party carries `search_rank` (0..1). `within`
-    narrows an already scoped queryset (default: every party `user` may read).
+    `q` is reduced by parties.names to a search key and a skeleton, and compared with each
+    party's NameForm rows through their trigram indexes: keys by word similarity (the
+    threshold is pg_trgm.word_similarity_threshold), skeletons by strict word similarity
+    (pg_trgm.strict_word_similarity_threshold, config/settings.py), and only where one of
+    the two names is written without short vowels (Arabic: a Latin query then finds an
+    Arabic-only entry, and the reverse). Each party carries `search_rank` (0..1, its best
+    form) and `search_closeness` (how alike the whole names are: ties go to the party
+    whose name is the one typed, not one that merely contains it). `within` narrows an
+    already scoped queryset (default: every party `user` may read).
 
     A protected party is matched only by its pseudonym for those who may not see its
-    identity: they are searched against `search_shown`, which holds nothing else. A blank
-    `q` returns every party, unranked; a `q` with nothing to compare (punctuation,
-    particles only) returns none.
+    identity: its other forms are not `shown`. A blank `q` returns every party, unranked;
+    a `q` with nothing to compare (punctuation, particles only) returns none.
     """
     parties = parties_visible_to(user) if within is None else within
     if not q.strip():
@@ -90,16 +88,30 @@ def party_search(user, q: str, *, within: QuerySet[Party] | None = None) -> Quer
     key, skel = search_key(q), skeleton(q)
     if not key:
         return parties.none()
-    column = "search_names" if can_see_protected(user) else "search_shown"
-    match = Q(**{f"{column}__trigram_word_similar": key})
-    rank: Any = TrigramWordSimilarity(key, column)
-    if skel and skel != key:
-        match |= Q(**{f"{column}__trigram_word_similar": skel})
-        rank = Greatest(rank, SKELETON_WEIGHT * TrigramWordSimilarity(skel, column))
+    form = "name_forms__form"
+    match = Q(name_forms__skeleton=False, **{f"{form}__trigram_word_similar": key})
+    rank: Any = TrigramWordSimilarity(key, form)
+    closeness: Any = TrigramSimilarity(form, key)
+    if skel:
+        across = Q(name_forms__skeleton=True, **{f"{form}__trigram_strict_word_similar": skel})
+        if not unvowelled(q):
+            across &= Q(name_forms__unvowelled=True)
+        match |= across
+        on_skeleton = Q(name_forms__skeleton=True)
+        rank = Case(
+            When(on_skeleton, then=SKELETON_WEIGHT * TrigramStrictWordSimilarity(skel, form)),
+            default=rank,
+        )
+        closeness = Case(
+            When(on_skeleton, then=SKELETON_WEIGHT * TrigramSimilarity(form, skel)),
+            default=closeness,
+        )
+    if not can_see_protected(user):
+        match &= Q(name_forms__shown=True)
     return (
         parties.filter(match)
-        .annotate(search_rank=rank)
-        .order_by("-search_rank", "shown_name", "pk")
+        .annotate(search_rank=Max(rank), search_closeness=Max(closeness))
+        .order_by("-search_rank", "-search_closeness", "shown_name", "pk")
     )
 
 

@@ -109,6 +109,38 @@ def test_the_search_column_follows_every_write(db, system, viewer):
     assert names(viewer, "societe generale") == ["Société Générale de Test"]
 
 
+def test_an_arabic_only_entry_and_a_latin_only_entry_find_each_other(db, system, viewer):
+    # Known from an Arabic source only: its Latin name says nothing of its name.
+    party_create(actor=system, kind="person", name="Person 17", name_original="جميل حسن")
+    party_create(actor=system, kind="person", name="Ali Mamlouk")
+    assert names(viewer, "Jamil Hassan") == ["Person 17"]
+    assert names(viewer, "علي مملوك") == ["Ali Mamlouk"]
+
+
+def test_every_comparison_the_search_makes_can_read_its_trigram_index(db, system, viewer):
+    """With whole-table reads priced out, each kind of match (keys; skeletons against Arabic
+    forms for a Latin query, against all for an Arabic one) is read through an index of
+    parties_nameform: none reads the table whole."""
+    from django.db import connection
+
+    party_create(actor=system, kind="person", name="Bashar al-Assad", name_original="بشار الأسد")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")  # nor a walk of the party_id index
+        for q, indexes in (
+            ("Bashar al-Assad", {"name_form_key_trgm", "name_form_unvowelled_trgm"}),
+            ("بشار الأسد", {"name_form_key_trgm", "name_form_skeleton_trgm"}),
+        ):
+            sql, params = party_search(viewer, q)[:50].query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on parties_nameform" not in plan, plan
+            used = set(re.findall(r"Bitmap Index Scan on (name_form_\w+)", plan))
+            assert used == indexes, plan
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+
+
 def test_protecting_a_party_takes_its_real_names_out_of_what_others_match(db, system, viewer):
     from parties.actions import party_set_protection
 
