@@ -46,9 +46,12 @@ def hidden_parties(events: Iterable[Event], user: Any) -> dict[str, str] | None:
     return {str(pk): pseudonym for pk, pseudonym in rows}
 
 
-def redacted_data(event: Event, hidden: dict[str, str] | None) -> dict[str, Any]:
-    """`data` as the reader may see it; `hidden` from `hidden_parties` (None: sees all)."""
-    data = dict(event.data)
+def redacted_data(
+    event: Event, hidden: dict[str, str] | None, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`data` as the reader may see it; `hidden` from `hidden_parties` (None: sees all).
+    `data`: the event's, where the caller decoded it itself."""
+    data = dict(event.data if data is None else data)
     if hidden is None:
         return data
     if event.resource == "party" and (data.get("protected") or str(event.subject_id) in hidden):

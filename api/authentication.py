@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pghistory
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from core.audit import set_audit_user
+from core.audit import annotate, set_audit_user
 from core.events import Actor
 from core.keys import ApiKey, api_key_check
 
@@ -39,7 +38,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Unknown, revoked or expired API key.")
         # The audit middleware ran before authentication: tell it who this is.
         set_audit_user(key.owner)
-        pghistory.context(api_key=str(key.pk))
+        annotate(api_key=str(key.pk))
         return key.owner, key
 
     def authenticate_header(self, request: Request) -> str:

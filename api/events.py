@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
@@ -81,9 +83,18 @@ FEED_COLUMNS = (
     "from_status",
     "to_status",
     "note",
-    "data",
+    "data_json",
     "source_id",
 )
+
+
+def shown_data(event: Any, hidden: dict[str, str] | None) -> Any:
+    """A feed row's `data` as the reader may see it: its stored JSON text as it is (never
+    decoded, re-encoded as it stands) unless it is a party's and the reader may not see
+    every protected identity."""
+    if hidden is None or event.resource != "party":
+        return orjson.Fragment(event.data_json)
+    return redacted_data(event, hidden, orjson.loads(event.data_json))
 
 
 def feed_item(
@@ -109,7 +120,7 @@ def feed_item(
         "from_status": event.from_status,
         "to_status": event.to_status,
         "note": event.note,
-        "data": redacted_data(event, hidden),
+        "data": shown_data(event, hidden),
         "source": str(event.source_id) if event.source_id in (sources or ()) else None,
     }
 
@@ -156,7 +167,9 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def list(self, request: Request, *args: Any, **kwargs: Any):
         queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.values_list(*FEED_COLUMNS, named=True)
+        rows = queryset.annotate(data_json=Cast("data", TextField())).values_list(
+            *FEED_COLUMNS, named=True
+        )
         page = self.paginate_queryset(rows) or []
         hidden = hidden_parties(page, request.user)
         sources = visible_sources(page, request.user)

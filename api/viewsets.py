@@ -17,6 +17,7 @@ from django.db import models
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -141,15 +142,18 @@ class RecordViewSet(ETagMixin, CsvListMixin, mixins.ListModelMixin, viewsets.Gen
 
     @extend_schema(parameters=[IF_NONE_MATCH])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = self.get_object()
         header = request.headers.get("If-None-Match")
         if header is not None:
+            # A 304 needs the version alone: read it, scoped as the record, and nothing else.
+            lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+            versions = self.get_queryset().values_list("version", flat=True)
+            version = get_object_or_404(versions, **lookup)
             tags = parse_etags(header)
-            if tags is None or str(record.version) in tags:
+            if tags is None or str(version) in tags:
                 return Response(
-                    status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(record.version)}
+                    status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(version)}
                 )
-        return self.render(record)
+        return self.render(self.get_object())
 
 
 class CreateMixin:

@@ -259,7 +259,7 @@ CONTENT_SECURITY_POLICY = {
 # session never go through authenticate(), so neither is counted nor locked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.accounts.RoleBackend",
 ]
 AXES_HANDLER = "web.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
@@ -522,6 +522,9 @@ if not DEBUG:
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_casetracker")}
 
 # The admin's history view shows who, through what and from which request.
+# Reads change no audited row: only writes open an audit context (whose set_config
+# pghistory prepends to every statement while it is open).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PGHISTORY_ADMIN_LIST_DISPLAY = [
     "pgh_created_at",
     "pgh_label",

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import Country
 
+from core.audit import request_metadata
 from core.dates import latest_legal_date
 from core.feed import stamp_on_commit
 from core.kicks import kick_event
@@ -50,8 +51,9 @@ class Actor:
         return bool(self.user and self.user.has_perm(perm))
 
     def audit_context(self) -> pghistory.context:
-        """Tag every audit row written inside with this actor."""
-        return pghistory.context(actor=self.name, actor_kind=self.kind)
+        """Tag every audit row written inside with this actor (and, during a read, with
+        the request: core.audit)."""
+        return pghistory.context(**request_metadata(), actor=self.name, actor_kind=self.kind)
 
 
 def type_matches(pattern: str, event_type: str) -> bool:

@@ -153,9 +153,11 @@ def api_key_check(raw: str) -> ApiKey | None:
     if not key.is_active or not key.owner.is_active:
         return None
     now = timezone.now()
-    ApiKey.objects.filter(pk=key.pk).filter(
-        models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    stale = now - LAST_USED_RESOLUTION
+    if key.last_used_at is None or key.last_used_at < stale:  # else: no write, no round trip
+        ApiKey.objects.filter(pk=key.pk).filter(
+            models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
     return key
 
 

@@ -166,7 +166,13 @@ def test_download_is_an_audited_attachment_with_a_safe_name(as_viewer, viewer, s
     assert response["X-Content-Type-Options"] == "nosniff"
     audit = source.audit_trail.filter(pgh_label="downloaded")
     assert audit.count() == 1
-    assert audit.get().pgh_context.metadata["user"] == viewer.pk
+    # A read opens no audit context of its own (core.audit): the download's carries the
+    # request's metadata all the same.
+    metadata = audit.get().pgh_context.metadata
+    assert metadata["user"] == viewer.pk
+    assert metadata["channel"] == "api"
+    assert metadata["request_id"] == response["X-Request-ID"]
+    assert metadata["url"] == f"/api/v1/sources/{source.pk}/download/"
 
 
 def test_a_link_has_nothing_to_download(as_viewer, system):
