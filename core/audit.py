@@ -27,7 +27,8 @@ class _Read:
     """A read in progress: what an audit context opened during it records of the request."""
 
     def __init__(self, middleware: "AuditContextMiddleware", request: Any) -> None:
-        self.middleware, self.request, self.extra = middleware, request, {}
+        self.middleware, self.request = middleware, request
+        self.extra: dict[str, Any] = {}
 
     def metadata(self) -> dict[str, Any]:
         return {**self.middleware.get_context(self.request), **self.extra}
