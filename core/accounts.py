@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
@@ -44,19 +45,37 @@ def two_factor_required(user: Any) -> bool:
 class RoleBackend(ModelBackend):
     """Django's model backend, reading a user's permissions, their own and their groups',
     in one plain query rather than two built by the ORM: every API request and every page
-    checks one, and building those two cost more than running them."""
+    checks one, and building those two cost more than running them.
+
+    Sessions signed in through ModelBackend before it are moved to it
+    (`former_backend_sessions`), not signed out.
+    """
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             with connection.cursor() as cursor:
-                cursor.execute(
-                    _ALL_PERMISSIONS if user_obj.is_superuser else _PERMISSIONS_OF,
-                    {"user": user_obj.pk},
-                )
-                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+                query = _ALL_PERMISSIONS if user_obj.is_superuser else _PERMISSIONS_OF
+                cursor.execute(query, {"user": user_obj.pk})
+                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor}
         return user_obj._perm_cache
+
+
+FORMER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def former_backend_sessions(get_response: Any) -> Any:
+    """Middleware, before AuthenticationMiddleware: a session signed in through
+    FORMER_BACKEND now names RoleBackend (Django signs out a session whose backend is not
+    in AUTHENTICATION_BACKENDS). A session without a cookie is not loaded for this."""
+
+    def middleware(request: Any) -> Any:
+        if request.session.get(BACKEND_SESSION_KEY) == FORMER_BACKEND:
+            request.session[BACKEND_SESSION_KEY] = f"{__name__}.{RoleBackend.__name__}"
+        return get_response(request)
+
+    return middleware
 
 
 def _tables() -> dict[str, str]:

@@ -198,3 +198,27 @@ def test_feed_pages_show_each_event_as_the_event_serializer_does(world, reader, 
     expected = json.loads(json.dumps(EventSerializer(events, many=True, context=context).data))
     assert served == expected
     assert (SECRET_NAME in json.dumps(served)) is (reader == "lawyer")
+
+
+def test_the_feed_prints_instants_as_drf_does(db):
+    """api.events.UtcInstant formats in PostgreSQL what DRF's DateTimeField prints: UTC,
+    `Z`, microseconds only when there are some."""
+    import datetime
+
+    from django.db import connection
+    from rest_framework import serializers
+
+    from api.events import UtcInstant
+
+    utc = datetime.UTC
+    sql = "SELECT " + UtcInstant.template % {"expressions": "%(t)s"}
+    for instant in (
+        datetime.datetime(2024, 6, 26, 9, 5, 7, tzinfo=utc),
+        datetime.datetime(2024, 6, 26, 9, 5, 7, 120, tzinfo=utc),
+        datetime.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=utc),
+        datetime.datetime(2024, 3, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=5))),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"t": instant})
+            (printed,) = cursor.fetchone()
+        assert printed == serializers.DateTimeField().to_representation(instant), instant
