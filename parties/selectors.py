@@ -111,8 +111,13 @@ def party_search(user, q: str, *, within: QuerySet[Party] | None = None) -> Quer
     return (
         parties.filter(match)
         .annotate(search_rank=Max(rank), search_closeness=Max(closeness))
-        .order_by("-search_rank", "-search_closeness", "shown_name", "pk")
+        .order_by(*SEARCH_ORDER)
     )
+
+
+# Best match first: the closest in words, then in whole (the name typed before one that
+# merely contains it), then by the name the reader sees.
+SEARCH_ORDER = ("-search_rank", "-search_closeness", "shown_name", "pk")
 
 
 # From this search rank a new party's name is worth a second look before it is kept.

@@ -64,7 +64,7 @@ class PartyViewSet(CreateMixin, UpdateMixin, HistoryMixin, ReviewMixin, RecordVi
         # asks for another `ordering`.
         request = getattr(self, "request", None)
         if request is not None and request.query_params.get("q", "").strip():
-            return ["-search_rank"]
+            return list(selectors.SEARCH_ORDER)
         return ["-created_at"]
 
     filters = [

@@ -83,6 +83,23 @@ def test_maher_first_and_an_unrelated_name_finds_nothing(demo, viewer):
         assert names(viewer, q) == [], q
 
 
+def test_the_name_typed_comes_before_a_longer_one_containing_it_everywhere(
+    db, system, viewer, client
+):
+    """Both match "Ali Hassan" word for word: the closer whole name comes first, in the
+    selector, the API and the web list alike (parties.selectors.SEARCH_ORDER)."""
+    from tests.api.conftest import client_for
+
+    for name in ("Ali Hassan Mamlouk", "Ali Hassan", "Ali Hassan Barakat"):
+        party_create(actor=system, kind="person", name=name)
+    assert names(viewer, "Ali Hassan")[0] == "Ali Hassan"
+    api = client_for(viewer).get("/api/v1/parties/", {"q": "Ali Hassan"}).json()
+    assert [p["name"] for p in api["results"]][0] == "Ali Hassan"
+    page = signed_in(client, viewer).get(reverse("parties:list"), {"q": "Ali Hassan"})
+    listed = re.findall(r"Ali Hassan[A-Za-z ]*(?=<)", page.content.decode())
+    assert listed[0] == "Ali Hassan", listed
+
+
 def test_a_small_typo_still_finds_the_person(demo, viewer):
     assert names(viewer, "Bashar al-Asaad")[:1] == ["Bashar al-Assad"]
     assert names(viewer, "Basher Assad")[:1] == ["Bashar al-Assad"]

@@ -27,6 +27,7 @@ from parties.actions import (
 )
 from parties.models import Position
 from parties.selectors import (
+    SEARCH_ORDER,
     can_see_protected,
     parties_visible_to,
     party_search,
@@ -50,8 +51,9 @@ def party_list(request: HttpRequest) -> HttpResponseBase:
     parties = parties_visible_to(request.user).order_by("shown_name", "pk")
     if form.is_valid():
         # Best match first when there is a name to search; by name otherwise.
-        parties = party_search(request.user, form.cleaned_data["q"]).order_by(
-            *(["-search_rank"] if form.cleaned_data["q"].strip() else []), "shown_name", "pk"
+        q = form.cleaned_data["q"]
+        parties = party_search(request.user, q).order_by(
+            *(SEARCH_ORDER if q.strip() else ("shown_name", "pk"))
         )
         if kind := form.cleaned_data["kind"]:
             parties = parties.filter(kind=kind)
