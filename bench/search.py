@@ -9,7 +9,7 @@ one; BENCH_BEFORE_ROOT, if set, e.g. a worktree of 3405d04, is measured the same
 "first father family" names from Latin, Arabic and Cyrillic lists, an original-script name
 for two in three, three aliases each (a French transliteration, the Cyrillic form,
 "Family, First"), one in fifty protected with a pseudonym. Where the checkout has name
-forms (parties.NameForm) they are written with its own parties.models.name_forms, as
+forms (parties.NameForm) they are written with its own parties.models.name_forms_of, as
 Party.save() would.
 
 Measured in a process of the checkout (its Django, its selector): BENCH_SEARCH_QUERIES
@@ -261,7 +261,7 @@ def run_in(app_root: Path, *args: str, **kwargs: Any) -> subprocess.CompletedPro
 
 def load() -> dict[str, Any]:
     """Inside a checkout's process: COPY the parties, and their name forms where the
-    checkout has them (parties.models.name_forms, as Party.save() writes them)."""
+    checkout has them (parties.models.name_forms_of, as Party.save() writes them)."""
     import django
 
     django.setup()
@@ -299,7 +299,7 @@ def load() -> dict[str, Any]:
                         **{k: row[k] for k in ("name", "name_original", "aliases", "protected")},
                         pseudonym=row["pseudonym"],
                     )
-                    for form in models.name_forms(party):
+                    for form in models.name_forms_of(party):
                         forms += 1
                         copy.write_row([row["id"], *form.values()])
         cursor.execute("SET session_replication_role = DEFAULT")

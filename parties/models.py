@@ -142,7 +142,9 @@ class Party(Reviewable, Record):
         if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
             if not adding:
                 self.name_forms.all().delete()
-            NameForm.objects.bulk_create(NameForm(party=self, **form) for form in name_forms(self))
+            NameForm.objects.bulk_create(
+                NameForm(party=self, **form) for form in name_forms_of(self)
+            )
 
     def case_id_for_event(self):
         return None
@@ -270,7 +272,7 @@ class Position(Record):
         )
 
 
-def name_forms(party: Party) -> list[dict]:
+def name_forms_of(party: Party) -> list[dict]:
     """The NameForm rows of `party`: the search key and the skeleton (parties.names) of
     each of its names, aliases, original script and pseudonym; the real ones `shown` to
     every reader only while the party is not protected."""

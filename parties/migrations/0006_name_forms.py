@@ -10,7 +10,7 @@ from parties.names import search_key, skeleton, unvowelled
 
 
 def _forms(party):
-    # As parties.models.name_forms at the time of this migration.
+    # As parties.models.name_forms_of at the time of this migration.
     names = [(n, not party.protected) for n in (party.name, party.name_original, *party.aliases)]
     forms = {}
     for name, shown in [*names, (party.pseudonym, True)]:
