@@ -256,7 +256,7 @@ class SourceViewSet(RecordViewSet):
         visible = self.get_queryset()
         duplicates = sources.duplicates_of(source, visible)
         body = {
-            "source": self.render(visible.get(pk=source.pk)).data,
+            "source": self.render(self.written(source)).data,
             "duplicates": [str(s.pk) for s in duplicates],
         }
         location = request.build_absolute_uri(f"{request.path}{source.pk}/")
@@ -276,7 +276,14 @@ class SourceViewSet(RecordViewSet):
         if record is None:
             raise serializers.ValidationError({"id": ["No such record, or you may not see it."]})
         sources.source_attach(actor=self.actor(), source=source, record=record)
-        return self.render(self.get_queryset().get(pk=source.pk))
+        return self.render(self.written(source))
+
+    def written(self, source: Source) -> Source:
+        """The source just written, as the caller may see it; as written if the caller may
+        see it no more: attached to a record naming a protected party, it is hidden from
+        whoever may not see protected identities, its writer too (alerts.sources). The
+        write happened: answering 404 would invite a retry, and a duplicate."""
+        return self.get_queryset().filter(pk=source.pk).first() or source
 
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},

@@ -290,3 +290,31 @@ def test_an_event_names_its_source_only_to_who_may_see_it(as_viewer, as_lawyer, 
 
     assert cited(as_lawyer) == [str(memo.pk)]
     assert cited(as_viewer) == [None]
+
+
+def test_a_source_staff_attach_to_a_protected_witness_is_written_once_then_hidden_from_them(
+    as_staff, as_lawyer, witness
+):
+    """The upload happens (201, once: a 404 would invite a retry and a duplicate); the
+    source is then hidden from staff, who may not see protected identities, and shown to
+    a lawyer, who may."""
+    response = post_file(
+        as_staff, pdf_bytes("Statement"), attach_resource="party", attach_id=str(witness.pk)
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()["source"]
+    assert body["attached_to"] == [{"resource": "party", "id": str(witness.pk)}]
+    assert SECRET not in response.content.decode()
+    assert Source.objects.count() == 1
+    assert as_staff.get(f"/api/v1/sources/{body['id']}/").status_code == 404
+    assert as_lawyer.get(f"/api/v1/sources/{body['id']}/").status_code == 200
+    # Attaching a source staff see to the witness: done, answered with the source as it was.
+    other = post_file(as_staff, pdf_bytes("Another")).json()["source"]
+    attached = as_staff.post(
+        f"/api/v1/sources/{other['id']}/attach/",
+        {"resource": "party", "id": str(witness.pk)},
+        format="json",
+    )
+    assert attached.status_code == 200, attached.content
+    assert attached.json()["id"] == other["id"]
+    assert as_staff.get(f"/api/v1/sources/{other['id']}/").status_code == 404
