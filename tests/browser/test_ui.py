@@ -259,9 +259,7 @@ def test_a_lawyer_adds_counsel_and_resolves_an_alert_with_a_note(sign_in):
     # A picker: the choices come as one types (web/pickers.py). Typed key by key, as a
     # person types: a value set at once, just as htmx settles the page the failed Save
     # swapped in, could come before htmx listens to the new field, and ask nothing.
-    page.locator(f"#{counsel.get_attribute('id')}_search").press_sequentially(
-        "Bectarte", delay=50
-    )
+    page.locator(f"#{counsel.get_attribute('id')}_search").press_sequentially("Bectarte", delay=50)
     expect(counsel.locator("option", has_text="Clémence Bectarte")).to_have_count(1)
     counsel.select_option(label="Clémence Bectarte")
     page.get_by_role("button", name="Save").click()
