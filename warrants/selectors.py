@@ -90,6 +90,14 @@ def warrants_visible_to(user) -> QuerySet[Warrant]:
     )
 
 
+def supersedable(user, *, case, subject, exclude=None) -> QuerySet[Warrant]:
+    """Warrants `user` may read that a warrant of `case` against `subject` may supersede
+    (Warrant.clean's rule): the same subject's, in the same case; never `exclude` (the
+    superseding warrant itself)."""
+    warrants = warrants_visible_to(user).filter(case_id=case, subject_id=subject)
+    return warrants.exclude(pk=exclude) if exclude else warrants
+
+
 def notices_visible_to(user) -> QuerySet[Notice]:
     if not (user and user.has_perm("warrants.view_notice")):
         return Notice.objects.none()

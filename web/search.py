@@ -29,7 +29,7 @@ from alerts.sources import source_search
 from cases.selectors import cases_visible_to, charges_visible_to
 from parties.models import PartyKind
 from parties.selectors import parties_visible_to, party_search, redact
-from warrants.selectors import notices_visible_to, warrants_visible_to
+from warrants.selectors import notices_visible_to, supersedable, warrants_visible_to
 from web import records, vocabulary
 
 # Hits per section on the results page; options per picker answer.
@@ -149,9 +149,7 @@ def _supersedable(user, params) -> QuerySet:
     case, subject = params.get("case", ""), params.get("subject", "")
     if not (case and subject):
         return warrants_visible_to(user).none()
-    warrants = warrants_visible_to(user).filter(case_id=case, subject_id=subject)
-    if exclude := params.get("exclude"):
-        warrants = warrants.exclude(pk=exclude)
+    warrants = supersedable(user, case=case, subject=subject, exclude=params.get("exclude"))
     return warrants.order_by("-issued_on", "reference")
 
 

@@ -8,7 +8,7 @@ from cases.selectors import cases_visible_to, charges_visible_to
 from parties.models import Party, PartyKind
 from parties.selectors import parties_to_choose
 from warrants.models import Notice, Warrant
-from warrants.selectors import warrants_visible_to
+from warrants.selectors import supersedable, warrants_visible_to
 from web import records
 from web.forms import DATE_INPUT, RecordForm, offer
 from web.parties.forms import PartyChoiceField
@@ -114,10 +114,14 @@ class WarrantForm(RecordForm):
                 {"params": {"case": case.pk}} if case else {"include": ("case",)}
             )
             search_as_you_type(self.fields["charges"], "charges", **of_case)
-        others = warrants_visible_to(user).exclude(pk=self.instance.pk)
+        others = warrants_visible_to(user)
         if self.existing:
-            # Only a warrant of the same subject, in the same case, may be superseded.
-            others = others.filter(case=self.instance.case_id, subject=self.instance.subject_id)
+            others = supersedable(
+                user,
+                case=self.instance.case_id,
+                subject=self.instance.subject_id,
+                exclude=self.instance.pk,
+            )
             where: dict[str, Any] = {
                 "params": {
                     "case": self.instance.case_id,
