@@ -78,21 +78,17 @@ def former_backend_sessions(get_response: Any) -> Any:
     return middleware
 
 
-def _tables() -> dict[str, str]:
-    groups = User.groups.through._meta.db_table
-    return {
-        "permission": Permission._meta.db_table,
-        "content_type": ContentType._meta.db_table,
-        "user_permissions": User.user_permissions.through._meta.db_table,
-        "groups": groups,
-        "group_permissions": Group.permissions.through._meta.db_table,
-    }
-
-
+_TABLES = {
+    "permission": Permission._meta.db_table,
+    "content_type": ContentType._meta.db_table,
+    "user_permissions": User.user_permissions.through._meta.db_table,
+    "groups": User.groups.through._meta.db_table,
+    "group_permissions": Group.permissions.through._meta.db_table,
+}
 _ALL_PERMISSIONS = """
     SELECT ct.app_label, p.codename FROM {permission} p
     JOIN {content_type} ct ON ct.id = p.content_type_id
-""".format(**_tables())
+""".format(**_TABLES)
 _PERMISSIONS_OF = (
     _ALL_PERMISSIONS
     + """
@@ -102,5 +98,5 @@ _PERMISSIONS_OF = (
         SELECT gp.permission_id FROM {group_permissions} gp
         JOIN {groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %(user)s
     )
-""".format(**_tables())
+""".format(**_TABLES)
 )
