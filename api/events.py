@@ -13,9 +13,7 @@ from django.db.models import CharField, Func, TextField
 from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.utils.encoders import JSONEncoder
 
 from alerts.payloads import (
     RESOURCE_PATHS,
@@ -49,21 +47,6 @@ class EventFeedPagination(FeedPagination):
     """`after=<seq>` on the feed position (what events show as `seq`)."""
 
     key = "feed_position"
-
-
-class OrjsonRenderer(JSONRenderer):
-    """JSON by orjson: the feed's pages are large and read in bulk. Same JSON as DRF's for
-    the feed's types (instants in UTC with `Z`, UUIDs and dates as strings); anything else
-    goes through DRF's encoder."""
-
-    _encoder = JSONEncoder()
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        if data is None:
-            return b""
-        return orjson.dumps(
-            data, default=self._encoder.default, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
-        )
 
 
 # The columns the feed shows: read as tuples, no model instances (EventSerializer's output,
@@ -148,7 +131,6 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = EventSerializer
     pagination_class = EventFeedPagination
-    renderer_classes = [OrjsonRenderer]
     permission_classes = [Authenticated]
     filter_backends = [ParamFilter]
     lookup_field = "id"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -128,11 +129,24 @@ def uuid_ref(queryset: Any, help_text: str, **kwargs: Any) -> serializers.Primar
     )
 
 
-def allowed_transitions_for(record: Any, request: Any) -> list[str]:
-    """Transitions the caller may perform now: by status, role, key scope and guards."""
+def allowed_transitions_for(record: Any, request: Any, workflow: Any = None) -> list[str]:
+    """Transitions the caller may perform now: by status, role, key scope and guards.
+    `workflow`: the record's (default `record.workflow`; give it for a row that is no model
+    instance)."""
     if request is None or read_only_key(request):
         return []
-    return [t.name for t in record.workflow.allowed_for(record, request.user)]
+    return [t.name for t in (workflow or record.workflow).allowed_for(record, request.user)]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A resource's representation built from tuples, not from model instances through its
+    serializer (which still validates writes and gives the schema): `select` turns the
+    selector's queryset into a values_list one, `items` its rows into the serializer's
+    output. For the lists and details read most (RecordViewSet.rows)."""
+
+    select: Callable[[Any, Any], Any]
+    items: Callable[[list[Any], Any], list[dict[str, Any]]]
 
 
 class WorkflowFieldsMixin(serializers.Serializer):

@@ -7,7 +7,10 @@ kicks are skipped for a few seconds, so requests never wait on a dead broker.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 import time
 from typing import Any
 
@@ -23,27 +26,55 @@ BROKER_BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
 
 
+_held = threading.local()
+
+
+def _connection() -> tuple[Any, bool]:
+    """This thread's broker connection for kicks and whether it was already open: kept
+    for the next kick (a new one per kick cost a connect and a channel's setup, most of a
+    kick's time). Made again in a new process or for another broker URL."""
+    key = (os.getpid(), app.conf.broker_write_url)
+    held = getattr(_held, "connection", None)
+    if held is not None and held[0] == key:
+        return held[1], True
+    conn = app.connection_for_write()
+    # One connection attempt, no retries: a dead broker costs milliseconds.
+    conn.transport_options = {**(conn.transport_options or {}), "max_retries": 0}
+    conn.connect_timeout = 1
+    _held.connection = (key, conn)
+    return conn, False
+
+
+def _drop_connection() -> None:
+    held, _held.connection = getattr(_held, "connection", None), None
+    if held is not None:
+        with contextlib.suppress(Exception):  # already broken: nothing to close cleanly
+            held[1].release()
+
+
 def kick_many(task_name: str, arg_lists: list[tuple[Any, ...]]) -> bool:
     """Publish tasks without ever raising or waiting long; False if they were not sent.
 
-    Used for low-latency hand-offs whose work a sweep would find anyway. One
-    broker connection for the lot.
+    Used for low-latency hand-offs whose work a sweep would find anyway (a task sent
+    twice finds nothing left to do). One broker connection for the lot, kept for the
+    next kick; if a kept one fails (the broker restarted), a new one is tried once.
     """
     global _broker_down_until
     if not arg_lists or not settings.OUTBOX_KICKS or time.monotonic() < _broker_down_until:
         return False
-    try:
-        with app.connection_for_write() as conn:
-            # One connection attempt, no retries: a dead broker costs milliseconds.
-            conn.transport_options = {**(conn.transport_options or {}), "max_retries": 0}
-            conn.connect_timeout = 1
+    while True:
+        conn, kept = _connection()
+        try:
             for args in arg_lists:
                 app.send_task(task_name, args=list(args), connection=conn, retry=False)
-        return True
-    except Exception as exc:
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("Kick of %s not sent (%s); the sweep will catch up.", task_name, exc)
-        return False
+            return True
+        except Exception as exc:
+            _drop_connection()
+            if kept:
+                continue
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            log.warning("Kick of %s not sent (%s); the sweep will catch up.", task_name, exc)
+            return False
 
 
 def kick(task_name: str, *args: Any) -> bool:

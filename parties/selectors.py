@@ -39,19 +39,27 @@ def hidden_identity(pseudonym: str) -> dict:
     return {**blank, "name": pseudonym}
 
 
+def shown_name(user, party: str = "") -> F | Case:
+    """The name `user` sees, as SQL: a protected party's pseudonym for those who may not see
+    more (the real name is then never read). `party`: the path to a related party, e.g.
+    "subject" on a warrant; empty on a party queryset."""
+    prefix = f"{party}__" if party else ""
+    if can_see_protected(user):
+        return F(f"{prefix}name")
+    return Case(
+        When(**{f"{prefix}protected": True}, then=F(f"{prefix}pseudonym")),
+        default=F(f"{prefix}name"),
+    )
+
+
 def parties_visible_to(user) -> QuerySet[Party]:
     """Parties `user` may read, each annotated with `shown_name`: the name `user` sees (a
     protected party's pseudonym for those who may not see more). Order by it, never by
     `name`: an order by real name would hint at it."""
     if not (user and user.has_perm("parties.view_party")):
         return Party.objects.none()
-    shown = (
-        F("name")
-        if can_see_protected(user)
-        else Case(When(protected=True, then=F("pseudonym")), default=F("name"))
-    )
     return (
-        Party.objects.annotate(shown_name=shown)
+        Party.objects.annotate(shown_name=shown_name(user))
         # The reviewer is shown with every party (API `review.reviewer`): one join, not a
         # query per approved party.
         .select_related("reviewed_by")

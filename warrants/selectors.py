@@ -66,14 +66,23 @@ def pending_appeals() -> Prefetch:
     )
 
 
+def warrants_readable_by(user) -> QuerySet[Warrant]:
+    """The warrants `user` may read, bare: for what needs no more than their own columns
+    (a version for a 304). Anything shown reads warrants_visible_to."""
+    if not (user and user.has_perm("warrants.view_warrant")):
+        return Warrant.objects.none()
+    return Warrant.objects.all()
+
+
 def warrants_visible_to(user) -> QuerySet[Warrant]:
     """Warrants `user` may read, each annotated with `shown_immunity_risk` and
     `shown_functional_immunity_bar` (read those, never the model's properties, in anything a
     reader sees) and `appeal_pending`, with its `pending_appeals`."""
-    if not (user and user.has_perm("warrants.view_warrant")):
-        return Warrant.objects.none()
+    warrants = warrants_readable_by(user)
+    if warrants.query.is_empty():
+        return warrants
     return (
-        Warrant.objects.select_related("case", "subject", "supersedes")
+        warrants.select_related("case", "subject", "supersedes")
         .prefetch_related(
             # Ids and labels are all a warrant shows of its charges: no join to their cases,
             # which Charge's default order would add (and sort every charge by).

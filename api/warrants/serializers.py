@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from api.cases.serializers import CaseSummarySerializer
 from api.parties.serializers import PartySummarySerializer
 from api.serializers import (
     RECORD_FIELDS,
     CountryFieldsMixin,
+    Rows,
     StrictModelSerializer,
     WorkflowFieldsMixin,
+    allowed_transitions_for,
     uuid_ref,
 )
 from cases.models import Case, Charge
 from parties.models import Party
-from warrants.models import Notice, Warrant
+from parties.selectors import shown_name
+from warrants.models import Notice, Proceeding, Warrant
+from warrants.proceedings import APPEAL_PENDING, ProceedingKind
 
 from .proceedings import ProceedingSummarySerializer
 
@@ -102,6 +112,108 @@ class WarrantSerializer(WorkflowFieldsMixin, StrictModelSerializer):
         ]
         read_only_fields = [*READ_ONLY, "issued_on"]
         validators: list = []  # uniqueness is the action's (and the database's) to report
+
+
+# WarrantSerializer's output, built from tuples: a page of 100 warrants spent most of its
+# time building model instances and their prefetches and walking DRF's fields per row
+# (docs/benchmarks.md). tests/api/test_warrant_rows.py checks the two agree, for readers
+# who may and may not see protected identities.
+PENDING_APPEAL_FIELDS = ProceedingSummarySerializer.Meta.fields
+WARRANT_COLUMNS = (
+    *RECORD_FIELDS,
+    "case_id",
+    "case__reference",
+    "case__title",
+    "case__status",
+    "subject_id",
+    "subject__kind",
+    "subject_shown_name",
+    "subject__protected",
+    "kind",
+    "issuing_country",
+    "issuing_authority",
+    "reference",
+    "requested_on",
+    "issued_on",
+    "disclosed_on",
+    "charge_ids",
+    "supersedes_id",
+    "status",
+    "shown_immunity_risk",
+    "shown_functional_immunity_bar",
+    "appeal_pending",
+    "pending_appeal_rows",
+)
+
+
+def warrant_rows(warrants: QuerySet[Warrant], request: Request) -> QuerySet:
+    """`warrants` (warrants_visible_to's, filtered and ordered) as WARRANT_COLUMNS tuples:
+    the subject's name as the reader may see it (chosen in SQL: a protected subject's real
+    name never leaves the database for one who may not see it), charges and pending appeals
+    in the same query."""
+    charges = Charge.objects.filter(warrants=OuterRef("pk")).order_by("label", "id")
+    appeals = Proceeding.objects.filter(
+        warrants=OuterRef("pk"), kind=ProceedingKind.APPEAL_LODGED, status__in=APPEAL_PENDING
+    ).order_by("date")
+    return (
+        warrants.prefetch_related(None)
+        .annotate(
+            subject_shown_name=shown_name(request.user, "subject"),
+            charge_ids=ArraySubquery(charges.values("id")),
+            pending_appeal_rows=ArraySubquery(
+                appeals.values(row=JSONObject(**{f: f for f in PENDING_APPEAL_FIELDS}))
+            ),
+        )
+        .values_list(*WARRANT_COLUMNS, named=True)
+    )
+
+
+def warrant_items(rows: list[Any], request: Request) -> list[dict[str, Any]]:
+    """WarrantSerializer's representation of each of warrant_rows' tuples (UUIDs, dates and
+    instants as Python values: the JSON renderer writes them as the serializer does)."""
+    return [
+        {
+            "id": w.id,
+            "version": w.version,
+            "created_at": w.created_at,
+            "updated_at": w.updated_at,
+            "case": w.case_id,
+            "case_summary": {
+                "id": w.case_id,
+                "reference": w.case__reference,
+                "title": w.case__title,
+                "status": w.case__status,
+            },
+            "subject": w.subject_id,
+            "subject_summary": {
+                "id": w.subject_id,
+                "kind": w.subject__kind,
+                "name": w.subject_shown_name,
+                "protected": w.subject__protected,
+            },
+            "kind": w.kind,
+            "issuing_country": w.issuing_country,
+            "issuing_authority": w.issuing_authority,
+            "reference": w.reference,
+            "requested_on": w.requested_on,
+            "issued_on": w.issued_on,
+            "disclosed_on": w.disclosed_on,
+            "charges": w.charge_ids,
+            "supersedes": w.supersedes_id,
+            "status": w.status,
+            "allowed_transitions": allowed_transitions_for(w, request, Warrant.WORKFLOW),
+            "immunity_risk": w.shown_immunity_risk,
+            "functional_immunity_bar": w.shown_functional_immunity_bar,
+            "appeal_pending": w.appeal_pending,
+            "pending_appeals": [
+                {f: appeal[f] for f in PENDING_APPEAL_FIELDS} for appeal in w.pending_appeal_rows
+            ],
+        }
+        for w in rows
+    ]
+
+
+WARRANT_ROWS = Rows(warrant_rows, warrant_items)
 
 
 class WarrantCreateSerializer(WarrantSerializer):

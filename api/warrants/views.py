@@ -18,6 +18,7 @@ from warrants.models import Notice, NoticeKind, Warrant, WarrantKind
 
 from . import proceedings
 from .serializers import (
+    WARRANT_ROWS,
     NoticeSerializer,
     NoticeUpdateSerializer,
     WarrantCreateSerializer,
@@ -31,7 +32,9 @@ class WarrantViewSet(CreateMixin, UpdateMixin, TransitionsMixin, HistoryMixin, R
 
     queryset_model = Warrant
     selector = selectors.warrants_visible_to
+    scope = selectors.warrants_readable_by
     serializer_class = WarrantSerializer
+    rows = WARRANT_ROWS
     create_serializer_class = WarrantCreateSerializer
     update_serializer_class = WarrantUpdateSerializer
     ordering_fields = ["created_at", "updated_at", "issued_on", "reference"]

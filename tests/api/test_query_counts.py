@@ -58,9 +58,9 @@ LISTS = {
     "participations": 4,
     "representations": 4,
     "charges": 4,
-    # The immunity findings are annotations (no positions prefetch); charges and pending
-    # appeals are prefetched.
-    "warrants": 6,
+    # Read as tuples (api.warrants.serializers.WARRANT_ROWS): immunity findings, charges and
+    # pending appeals in the page's one query.
+    "warrants": 4,
     "notices": 4,
 }
 
@@ -79,7 +79,7 @@ DETAILS = {
     "participations": ("accused", 4),
     "representations": ("representation", 4),
     "charges": ("charge", 4),
-    "warrants": ("issued", 6),
+    "warrants": ("issued", 4),
     "notices": ("notice", 4),
 }
 
