@@ -16,7 +16,9 @@ the whole run in a few minutes) or `SCALE=full` (5k cases, 50k parties, 100k war
    floor; one client reading the change feed; the dashboard, the web warrants list and
    the case page of the 205-event case (one client: their time); case transitions through
    the API by 8 clients; then a bulk load of parties in one transaction (µs per row as it
-   grows); then the RSS of the web and Celery workers.
+   grows); then the RSS of the web and Celery workers. During each row it reads how
+   many cores each group of processes kept busy (web, floor, Celery worker, the local
+   PostgreSQL server, the load generator: /proc), to tell where a request's time goes.
 4. Prints a table; raw figures go to bench/results.json under "api" → scale → label
    (BENCH_LABEL, default "current"), read-modify-write.
 
@@ -179,6 +181,48 @@ def children(pid: int) -> list[int]:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time of `root` and every process below it, live or exited and reaped (/proc:
+    utime + stime, and the reaped children's cutime + cstime)."""
+    try:
+        fields = Path(f"/proc/{root}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = sum(int(fields[i]) for i in (11, 12, 13, 14)) / TICKS
+    return own + sum(cpu_seconds(child) for child in children(root))
+
+
+def postmaster_pid(conn: Any) -> int | None:
+    """The local PostgreSQL server's main process (its backends are below it), if this
+    machine runs it and may read its pid file."""
+    (data_dir,) = conn.execute("SHOW data_directory").fetchone()
+    try:
+        return int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class CpuMeter:
+    """How many cores each group of processes kept busy while a row ran (CPU seconds over
+    wall seconds; the load is steady, so its warm-up second counts alike)."""
+
+    def __init__(self, groups: dict[str, int | None]) -> None:
+        self.groups = {name: pid for name, pid in groups.items() if pid}
+
+    def snapshot(self) -> dict[str, float]:
+        return {"wall": time.monotonic()} | {
+            name: cpu_seconds(pid) for name, pid in self.groups.items()
+        }
+
+    def cores(self, before: dict[str, float]) -> dict[str, float]:
+        after = self.snapshot()
+        wall = after.pop("wall") - before["wall"]
+        return {name: round((used - before[name]) / wall, 2) for name, used in after.items()}
 
 
 # --- the load generator (its own process) --------------------------------------------------
@@ -475,6 +519,7 @@ def main() -> None:
         ).fetchone()
         assert found is not None, "the generated data has no case page case"
         case0 = found[0]
+        postgres = postmaster_pid(conn)
         movable = conn.execute(
             "SELECT id, status FROM cases_case WHERE status IN ('investigation', 'suspended')"
             " AND reference <> %s ORDER BY reference LIMIT 400",
@@ -538,7 +583,7 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
             "BENCH_WARRANT_TRANSITIONS": json.dumps(warrant_transitions),
         }
-        processes.start(
+        floor = processes.start(
             "floor",
             [gunicorn, "bench.floor:app", *gunicorn_args(web_command, floor_port)],
             floor_env,
@@ -555,11 +600,23 @@ def main() -> None:
         results["load_average_1min"] = {"start": os.getloadavg()[0]}
         sampler.start()
 
+        meter = CpuMeter(
+            {
+                "web": web.pid,
+                "floor": floor.pid,
+                "worker": celery.pid,
+                "postgres": postgres,
+                "load": loader.pid,
+            }
+        )
+
         def run(job: dict[str, Any]) -> dict[str, Any]:
+            before = meter.snapshot()
             pipe.send(job)
             answer = pipe.recv()
             if "error" in answer:
                 raise RuntimeError(f"{job['kind']}: {answer['error']}")
+            answer["cpu_cores"] = meter.cores(before)
             return answer
 
         read = {"Authorization": f"Bearer {info['read_key']}", "Host": "127.0.0.1"}
@@ -705,6 +762,8 @@ def print_table(r: dict[str, Any]) -> None:
             f"transitions, {t['clients']} clients", f"{t['per_second']}/s", f"p99 {t['p99_ms']} ms"
         )
     )
+    for name in CPU_ROWS:
+        print(line.format(f"cores busy: {name}", cell(r, f"cpu_{name}"), ""))
     b = r["bulk_parties"]
     for key in ("insert_as_declared_us", "insert_immediate_us", "action_us"):
         print(line.format(f"bulk parties {key}", f"{b[key][0]} → {b[key][-1]} µs/row", ""))
@@ -719,10 +778,23 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"load average: {r['load_average_1min']}")
 
 
+CPU_ROWS = ("list_app", "list_floor", "detail_304_app", "detail_304_floor", "transitions")
+CPU_GROUPS = ("web", "floor", "postgres", "worker", "load")
+
+
 def cell(r: dict[str, Any] | None, name: str) -> str:
     """One figure of one run, as docs/benchmarks.md shows it."""
     if r is None:
         return "not run"
+    if name.startswith("cpu_"):
+        figures = r.get(name[4:], {})
+        cores = figures.get("cpu_cores")
+        if not cores:
+            return "not measured"
+        rate = figures["per_second"]
+        busy = ", ".join(f"{g} {cores[g]:.2f}" for g in CPU_GROUPS if cores.get(g, 0) >= 0.01)
+        served = cores.get("web", 0) + cores.get("floor", 0)
+        return f"{busy}; {served * 1000 / max(rate, 0.1):.1f} ms of server CPU a request"
     if name in ("list", "detail", "detail_304"):
         app = r[f"{name}_app"]
         return (
@@ -782,6 +854,10 @@ def markdown() -> str:
             "bulk",
             "bulk load of parties in one transaction, µs/row of the first → last chunk "
             "(1000 single-row inserts; rows/20 through party_create)",
+        ),
+        *(
+            (f"cpu_{name}", f"cores busy during `{name}` (of 2), by process group")
+            for name in CPU_ROWS
         ),
         ("rss", "RSS after the run: largest web worker, largest Celery process"),
         ("load", "load average (1 min) start → end"),

@@ -20,7 +20,11 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Workers are replaced now and then, so that memory a request left behind is given back.
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
+# Not too often: a new worker spends a second or two of CPU loading the app, and at 2,000
+# requests each worker was replaced every few seconds under load, a third of the 304s' rate
+# lost while it happened (docs/benchmarks.md). A worker's RSS stayed at ~124 MB through
+# 25,000 requests.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
