@@ -837,10 +837,11 @@ def cell(r: dict[str, Any] | None, name: str) -> str:
     raise KeyError(name)
 
 
-def markdown() -> str:
-    """The results table of docs/benchmarks.md, from bench/results.json."""
+def markdown(before: str = "before", after: str = "after") -> str:
+    """The results table of docs/benchmarks.md, from bench/results.json: the runs labelled
+    `before` and `after`, at both scales."""
     runs = json.loads((ROOT / "bench" / "results.json").read_text()).get("api", {})
-    columns = [(scale, label) for scale in ("small", "full") for label in ("before", "after")]
+    columns = [(scale, label) for scale in ("small", "full") for label in (before, after)]
     rows = [
         ("list", "`GET /api/v1/warrants/?status=issued&page_size=100`; share of the floor"),
         ("detail", "`GET /api/v1/warrants/<id>/`"),
@@ -871,7 +872,7 @@ def markdown() -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--markdown"]:
-        print(markdown())
+    if sys.argv[1:2] == ["--markdown"]:  # [before-label after-label]
+        print(markdown(*sys.argv[2:4]))
     else:
         main()
